@@ -1,0 +1,72 @@
+"""The composition root: settings → store → content → index → engine → dispatcher."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.config import Settings
+from bot.content.loader import ContentError, ContentPack, require_content
+from bot.core.dispatcher import Dispatcher
+from bot.core.engine import Engine
+from bot.i18n import load_catalogs
+from bot.search.index import SearchIndex
+from bot.store.db import connect
+from bot.store.docs import Docs
+from bot.store.questions import Questions
+from bot.store.users import Users
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """Everything a channel needs, built once and passed in explicitly."""
+
+    settings: Settings
+    conn: aiosqlite.Connection
+    users: Users
+    questions: Questions
+    docs: Docs
+    engine: Engine
+    conversation: Dispatcher
+
+    async def reload_content(self) -> ContentPack:
+        """Load the content folder again; on any problem keep serving the last good pack."""
+        pack = require_content(self.settings.content_dir)  # raises ContentError, engine untouched
+        index = await SearchIndex.open(pack, self.docs)
+        self.engine.pack, self.engine.index = pack, index
+        return pack
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+def clock(tz: str) -> Callable[[], dt.date]:
+    zone = ZoneInfo(tz)
+    return lambda: dt.datetime.now(zone).date()
+
+
+async def build_app(settings: Settings, today: Callable[[], dt.date] | None = None) -> App:
+    """Open the database, load and index the content, and wire the conversation."""
+    load_catalogs()
+    pack = require_content(settings.content_dir)
+    conn = await connect(settings.db)
+    try:
+        docs = Docs(conn)
+        index = await SearchIndex.open(pack, docs)
+    except BaseException:
+        await conn.close()
+        raise
+    users, questions = Users(conn), Questions(conn)
+    engine = Engine(pack, index, docs, settings.default_lang)
+    dispatcher = Dispatcher(engine, users, questions, today or clock(settings.timezone))
+    return App(settings, conn, users, questions, docs, engine, dispatcher)
+
+
+__all__ = ["App", "ContentError", "build_app"]

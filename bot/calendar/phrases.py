@@ -1,0 +1,505 @@
+"""Date windows named in a question: "cuối tuần này", "tháng Giêng", "next February", "19/5"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.calendar.lunar import lunar_to_solar, month_length, solar_to_lunar, tet
+from bot.search.text import fold
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DateWindow:
+    """Days ``start``..``end`` inclusive; ``label`` is a canonical key such as
+    "month:2027-02", "weekend" or "lunar-month:1"."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    """A window and where its phrase sits in the *folded* text, so it can be cut out."""
+
+    window: DateWindow
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    folded: str
+    typed: str | None  # NFC, case-folded user text, when it lines up with ``folded``
+    accented: bool
+    today: dt.date
+
+    def word(self, m: re.Match[str], group: str) -> str | None:
+        """How the user typed a matched group, or None when diacritics cannot tell.
+
+        Folding merges words that differ only by their marks ("tháng sau" = next month,
+        "tháng sáu" = June); a user who types with marks tells them apart.
+        """
+        if self.typed is None or not self.accented or m.group(group) is None:
+            return None
+        start, end = m.span(group)
+        return self.typed[start:end]
+
+
+_Resolver = Callable[[re.Match[str], _Query], DateWindow | None]
+
+_VI_MONTHS = {
+    "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
+    "tam": 8, "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12,
+}  # fmt: skip
+_VI_LUNAR_MONTHS = {**_VI_MONTHS, "gieng": 1, "chap": 12}
+_VI_DAYS = {k: v for k, v in _VI_MONTHS.items() if v <= 10}  # "mùng một" .. "mùng mười"
+_EN_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+# Month names that are also common words need a cue ("in May", "May 2027").
+_EN_NEEDS_CUE = frozenset({"may", "sep"})
+_EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_EN_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+_VI_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+_VI_MARKED = {"tu": "tư", "nam": "năm", "sau": "sáu", "bay": "bảy"}
+_SEASONS = {
+    "xuan": "spring", "he": "summer", "ha": "summer", "thu": "autumn", "dong": "winter",
+    "spring": "spring", "summer": "summer", "autumn": "autumn", "fall": "autumn",
+    "winter": "winter",
+}  # fmt: skip
+_SEASON_FIRST_MONTH = {"spring": 2, "summer": 5, "autumn": 8, "winter": 11}
+# Named festivals on fixed lunar days, so "Tết Trung thu" is not read as Lunar New Year.
+_FESTIVALS = {
+    "trung thu": (8, 15), "mid autumn": (8, 15), "mid-autumn": (8, 15),
+    "doan ngo": (5, 5), "nguyen tieu": (1, 15), "han thuc": (3, 3), "vu lan": (7, 15),
+    "trung nguyen": (7, 15), "ong cong ong tao": (12, 23), "ong tao": (12, 23),
+}  # fmt: skip
+# Other "Tết ..." that are neither Lunar New Year nor in _FESTIVALS.
+_OTHER_TET = ("thanh minh", "ha nguyen", "thuong tan", "com", "chol", "khmer", "lao")
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation, longest first so "muoi mot" wins over "muoi"."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM_MONTH = r"1[0-2]|0?[1-9]"
+_VI_MONTH = rf"(?P<m>{_NUM_MONTH}|{_alt(_VI_MONTHS)})\b(?!\s+lan\b)"  # not "tháng hai lần"
+_VI_YEAR = (
+    r"(?:(?:\s*[/,-]\s*|\s+(?:nam\s+)?)(?P<y>\d{4})\b"
+    r"|\s+(?P<nam>nam)\s+(?P<rel>nay|sau|toi)\b|\s+(?:sap\s+)?toi\b)?"
+)
+_EN_MONTH = rf"(?P<name>{_alt(_EN_MONTHS)})\b\.?"
+_EN_YEAR = r"(?:,?\s+(?P<y>\d{4})\b)?"
+_ORD = r"(?:st|nd|rd|th)"
+_EN_LUNAR = rf"(?P<m>\d{{1,2}}{_ORD}|{_alt(_EN_ORDINALS)})\s+lunar\s+month\b"
+_AL = r"\s*\(?\s*(?P<al>am lich|am|al)\b\)?"
+_NOT_ORDINAL = "".join(
+    f"(?<!{w} )" for w in ("lan", "ngay", "dem", "hang", "buoc", "phan", "lop", "tang", "tap")
+)
+
+
+def _month_value(token: str, words: Mapping[str, int]) -> int:
+    """Month (or day) number of "2", "02", "2nd" or a word from ``words``."""
+    if token[0].isdigit():
+        return int(token.rstrip("stndrh"))
+    return words[token]
+
+
+def _month_window(year: int, month: int) -> DateWindow:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return DateWindow(first, following - _DAY, f"month:{year:04d}-{month:02d}")
+
+
+def _upcoming_month(q: _Query, month: int, strictly_after: bool = False) -> DateWindow:
+    later = month > q.today.month or (month == q.today.month and not strictly_after)
+    return _month_window(q.today.year if later else q.today.year + 1, month)
+
+
+def _year_window(year: int) -> DateWindow:
+    return DateWindow(dt.date(year, 1, 1), dt.date(year, 12, 31), f"year:{year}")
+
+
+def _single_day(d: dt.date) -> DateWindow:
+    return DateWindow(d, d, f"day:{d.isoformat()}")
+
+
+def _solar_day(q: _Query, month: int, day: int, year: int | None) -> DateWindow | None:
+    if year is not None:
+        return _single_day(dt.date(year, month, day))
+    # Eight years always reach a 29 February.
+    for candidate in range(q.today.year, q.today.year + 9):
+        try:
+            d = dt.date(candidate, month, day)
+        except ValueError:
+            continue
+        if d >= q.today:
+            return _single_day(d)
+    return None
+
+
+def _next_monday(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+def _weekday_window(q: _Query, weekday: int, next_week: bool) -> DateWindow:
+    if next_week:
+        return _single_day(_next_monday(q.today) + dt.timedelta(days=weekday))
+    return _single_day(q.today + dt.timedelta(days=(weekday - q.today.weekday()) % 7))
+
+
+def _lunar_years(q: _Query, year: int | None) -> list[int]:
+    """Lunar years to try: the one asked for, else this lunar year and the next."""
+    if year is not None:
+        return [year]
+    current = solar_to_lunar(q.today).year
+    return [current, current + 1]
+
+
+def _lunar_month(q: _Query, month: int, year: int | None) -> DateWindow | None:
+    if not 1 <= month <= 12:
+        return None
+    for y in _lunar_years(q, year):
+        start = lunar_to_solar(y, month, 1)
+        end = start + dt.timedelta(days=month_length(y, month) - 1)
+        if end >= q.today or year is not None:
+            return DateWindow(start, end, f"lunar-month:{month}")
+    return None
+
+
+def _lunar_day(q: _Query, month: int, day: int, year: int | None) -> DateWindow | None:
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        return None
+    for y in _lunar_years(q, year):
+        # Day 30 of a month that has 29 days this year is its last day (e.g. Tết's eve).
+        d = lunar_to_solar(y, month, min(day, month_length(y, month)))
+        if d >= q.today or year is not None:
+            return DateWindow(d, d, f"lunar-day:{month}-{day}")
+    return None
+
+
+def _year_of(m: re.Match[str]) -> int | None:
+    return int(m["y"]) if m.groupdict().get("y") else None
+
+
+# -- resolvers, one per kind of phrase --------------------------------------------------
+
+
+def _today(m: re.Match[str], q: _Query) -> DateWindow:
+    return DateWindow(q.today, q.today, "today")
+
+
+def _tomorrow(m: re.Match[str], q: _Query) -> DateWindow:
+    return DateWindow(q.today + _DAY, q.today + _DAY, "tomorrow")
+
+
+def _weekend(m: re.Match[str], q: _Query) -> DateWindow:
+    if q.today.weekday() == 6:  # on a Sunday "this weekend" is what is left of it: today
+        return DateWindow(q.today, q.today, "weekend")
+    saturday = q.today + dt.timedelta(days=5 - q.today.weekday())
+    return DateWindow(saturday, saturday + _DAY, "weekend")
+
+
+def _next_weekend(m: re.Match[str], q: _Query) -> DateWindow:
+    saturday = _next_monday(q.today) + dt.timedelta(days=5)
+    return DateWindow(saturday, saturday + _DAY, "next-weekend")
+
+
+def _this_week(m: re.Match[str], q: _Query) -> DateWindow:
+    return DateWindow(q.today, q.today + dt.timedelta(days=6 - q.today.weekday()), "week")
+
+
+def _next_week(m: re.Match[str], q: _Query) -> DateWindow:
+    monday = _next_monday(q.today)
+    return DateWindow(monday, monday + dt.timedelta(days=6), "next-week")
+
+
+def _this_month(m: re.Match[str], q: _Query) -> DateWindow:
+    return _month_window(q.today.year, q.today.month)
+
+
+def _next_month(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "sau") == "sáu":  # "tháng sáu" is June
+        return None
+    return _upcoming_month(q, q.today.month % 12 + 1, strictly_after=True)
+
+
+def _this_year(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "nam") not in (None, "năm"):  # "Nam" (south), not "năm" (year)
+        return None
+    return _year_window(q.today.year)
+
+
+def _next_year(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "nam") not in (None, "năm"):
+        return None
+    return _year_window(q.today.year + 1)
+
+
+def _explicit_year(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "nam") not in (None, "năm") or not 1900 <= int(m["y"]) <= 2100:
+        return None
+    return _year_window(int(m["y"]))
+
+
+def _vi_month(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if m["m"] == "sau" and q.word(m, "m") != "sáu":  # unmarked "tháng sau": next month
+        return None
+    if q.word(m, "nam") not in (None, "năm"):
+        return None
+    month = _month_value(m["m"], _VI_MONTHS)
+    if (year := _year_of(m)) is not None:
+        return _month_window(year, month)
+    if m["rel"] is not None:
+        return _month_window(q.today.year + (0 if m["rel"] == "nay" else 1), month)
+    return _upcoming_month(q, month)
+
+
+def _en_month(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if m["name"] in _EN_NEEDS_CUE and not (m["mod"] or m["y"]):
+        return None
+    month = _EN_MONTHS[m["name"]]
+    if (year := _year_of(m)) is not None:
+        return _month_window(year, month)
+    return _upcoming_month(q, month, strictly_after=m["mod"] == "next")
+
+
+def _numeric_month(m: re.Match[str], q: _Query) -> DateWindow:
+    return _month_window(int(m["y"]), int(m["m"]))
+
+
+def _vi_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    day, token = int(m["d"]), m["m"]
+    if token == "sau" and q.word(m, "m") != "sáu":  # "19 tháng sau": the 19th next month
+        following = _upcoming_month(q, q.today.month % 12 + 1, strictly_after=True)
+        return _solar_day(q, following.start.month, day, following.start.year)
+    year = _year_of(m)
+    if year is None and m["rel"] is not None:
+        year = q.today.year + (0 if m["rel"] == "nay" else 1)
+    return _solar_day(q, _month_value(token, _VI_MONTHS), day, year)
+
+
+def _numeric_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    return _solar_day(q, int(m["m"]), int(m["d"]), _year_of(m))
+
+
+def _en_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    return _solar_day(q, _EN_MONTHS[m["name"]], int(m["d"]), _year_of(m))
+
+
+def _vi_lunar_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    token = m["m"]
+    if not (m["ram"] or m["al"] or token in ("gieng", "chap")):
+        return None  # a plain "10 tháng 3" is solar
+    if token == "sau" and q.word(m, "m") not in (None, "sáu"):
+        return None
+    day = 15 if m["ram"] else int(m["d"]) if m["d"] else _VI_DAYS[m["dw"]]
+    return _lunar_day(q, _month_value(token, _VI_LUNAR_MONTHS), day, _year_of(m))
+
+
+def _numeric_lunar_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if m["al"] == "am" and q.word(m, "al") != "âm":  # unmarked "am" may be English
+        return None
+    return _lunar_day(q, int(m["m"]), int(m["d"]), None)
+
+
+def _en_lunar_day(m: re.Match[str], q: _Query) -> DateWindow | None:
+    return _lunar_day(q, _month_value(m["m"], _EN_ORDINALS), int(m["d"]), None)
+
+
+def _vi_lunar_month(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if not (m["al"] or m["m"] in ("gieng", "chap")):
+        return None
+    return _lunar_month(q, _month_value(m["m"], _VI_LUNAR_MONTHS), _year_of(m))
+
+
+def _en_lunar_month(m: re.Match[str], q: _Query) -> DateWindow | None:
+    month = int(m["n"]) if m["n"] else _month_value(m["m"], _EN_ORDINALS)
+    return _lunar_month(q, month, None)
+
+
+def _tet(m: re.Match[str], q: _Query) -> DateWindow | None:
+    year = _year_of(m)
+    if m["rel"] in ("sau", "toi"):  # "Tết năm sau": the Tết of next (solar) year
+        year = q.today.year + 1
+    for y in _lunar_years(q, year):
+        first = tet(y)
+        if first + dt.timedelta(days=6) >= q.today or year is not None:
+            return DateWindow(first, first + dt.timedelta(days=6), "tet")
+    return None
+
+
+def _festival(m: re.Match[str], q: _Query) -> DateWindow | None:
+    month, day = _FESTIVALS[m["f"]]
+    return _lunar_day(q, month, day, None)
+
+
+def _new_year(m: re.Match[str], q: _Query) -> DateWindow | None:
+    return _solar_day(q, 1, 1, None)
+
+
+def _season(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "mua") not in (None, "mùa"):  # "mưa xuân" is spring rain
+        return None
+    if q.word(m, "nam") not in (None, "năm"):
+        return None
+    season = _SEASONS[m["s"]]
+    mod = m.groupdict().get("mod")
+    if m["s"] == "fall" and not (mod or m["y"]):
+        return None
+    first = _SEASON_FIRST_MONTH[season]
+    upcoming = mod == "next" or m.groupdict().get("rel") in ("sau", "toi")
+    years = [int(m["y"])] if m["y"] else list(range(q.today.year - 1, q.today.year + 2))
+    for year in years:
+        # Three months from ``first``; winter runs from November into next January.
+        start = dt.date(year, first, 1)
+        end = _month_window(year + (first + 1) // 12, (first + 1) % 12 + 1).end
+        if (start > q.today if upcoming else end >= q.today) or m["y"]:
+            return DateWindow(start, end, f"season:{season}")
+    return None
+
+
+def _en_weekday(m: re.Match[str], q: _Query) -> DateWindow:
+    return _weekday_window(q, _EN_WEEKDAYS[m["wd"]], next_week=m["mod"] == "next")
+
+
+def _vi_weekday(m: re.Match[str], q: _Query) -> DateWindow | None:
+    if q.word(m, "thu") not in (None, "thứ"):
+        return None
+    number = m["n"]
+    if number is None:
+        weekday = 6  # chủ nhật
+    elif number.isdigit():
+        weekday = int(number) - 2
+    else:
+        if q.word(m, "n") not in (None, _VI_MARKED.get(number, number)):
+            return None
+        weekday = _VI_WEEKDAYS[number]
+    return _weekday_window(q, weekday, next_week=m["rel"] in ("sau", "tuan sau", "tuan toi"))
+
+
+_NOT_NAM = "(?<!viet )(?<!ha )(?<!quang )(?<!mien )"  # Việt Nam, Hà Nam, miền Nam ...
+
+_RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = tuple(
+    (re.compile(pattern), resolver)
+    for pattern, resolver in (
+        (r"\b(?:hom nay|bua nay|today|tonight)\b", _today),
+        (r"\b(?:ngay mai|tomorrow)\b", _tomorrow),
+        (r"\b(?:(?:this |the )?weekend|cuoi tuan(?: nay)?)\b", _weekend),
+        (r"\b(?:next weekend|cuoi tuan (?:sau|toi))\b", _next_weekend),
+        (r"\b(?:this week|tuan nay)\b", _this_week),
+        (r"\b(?:next week|tuan (?:sau|toi))\b", _next_week),
+        (r"\b(?:this month|thang nay)\b", _this_month),
+        (r"\b(?:next month|thang (?P<sau>sau)|thang (?:sap )?toi)\b", _next_month),
+        (rf"\b(?:this year|{_NOT_NAM}(?P<nam>nam) nay)\b", _this_year),
+        (rf"\b(?:next year|{_NOT_NAM}(?P<nam>nam) (?:sau|toi)|sang nam)\b", _next_year),
+        (rf"\b(?:{_NOT_NAM}(?P<nam>nam)|in|year|during)\s+(?P<y>\d{{4}})\b", _explicit_year),
+        (rf"\bthang\s+{_VI_MONTH}{_VI_YEAR}", _vi_month),
+        (rf"\b(?:(?P<mod>next|this|in|during|early|late|mid)\s+)?{_EN_MONTH}{_EN_YEAR}", _en_month),
+        (r"\b(?P<m>0?[1-9]|1[0-2])/(?P<y>\d{4})\b", _numeric_month),
+        (r"\b(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])\b(?!-\d)", _numeric_month),
+        (rf"\b(?:(?:ngay|mung|mong)\s+)?(?P<d>\d{{1,2}})\s+thang\s+{_VI_MONTH}{_VI_YEAR}", _vi_day),
+        (
+            r"\b(?:ngay\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?\b(?!/\d)"
+            r"(?!\s*(?:ngay|days?|dem|nights?|gio|hours?)\b)",  # "1/2 ngày" is half a day
+            _numeric_day,
+        ),
+        (r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b", _numeric_day),
+        (rf"\b(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+{_EN_MONTH}{_EN_YEAR}", _en_day),
+        (rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}}){_ORD}?\b{_EN_YEAR}", _en_day),
+        (
+            rf"\b(?:(?P<ram>ram)|(?:(?:ngay|mung|mong)\s+)?(?P<d>\d{{1,2}})"
+            rf"|(?:mung|mong)\s+(?P<dw>{_alt(_VI_DAYS)}))"
+            rf"\s+thang\s+(?P<m>{_NUM_MONTH}|{_alt(_VI_LUNAR_MONTHS)})\b(?:{_AL})?"
+            r"(?:\s+nam\s+(?P<y>\d{4})\b)?",
+            _vi_lunar_day,
+        ),
+        (
+            rf"\b(?:(?:ngay|mung|mong)\s+)?(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){_AL}",
+            _numeric_lunar_day,
+        ),
+        (
+            rf"\b(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}?\s+day\s+of\s+(?:the\s+)?{_EN_LUNAR}",
+            _en_lunar_day,
+        ),
+        (
+            rf"\bthang\s+(?P<m>{_NUM_MONTH}|{_alt(_VI_LUNAR_MONTHS)})\b(?:{_AL})?"
+            r"(?:\s+nam\s+(?P<y>\d{4})\b)?",
+            _vi_lunar_month,
+        ),
+        (rf"\b(?:the\s+)?{_EN_LUNAR}|\blunar\s+month\s+(?P<n>1[0-2]|[1-9])\b", _en_lunar_month),
+        (
+            r"(?<!banh )\b(?:tet(?:\s+nguyen\s+dan|\s+am\s+lich|\s+co\s+truyen)?"
+            r"|(?:lunar|vietnamese|chinese)\s+new\s+year)\b"
+            rf"(?!\s+(?:{_alt(_FESTIVALS)}|{_alt(_OTHER_TET)}|duong lich|tay)\b)"
+            r"(?:(?:\s+nam)?\s+(?P<y>\d{4})\b|\s+(?:nam\s+)?(?P<rel>nay|sau|toi)\b)?",
+            _tet,
+        ),
+        (rf"\b(?:tet\s+)?(?P<f>{_alt(_FESTIVALS)})\b", _festival),
+        (r"\b(?:tet\s+(?:duong\s+lich|tay)|new\s+year'?s\s+day)\b", _new_year),
+        (
+            r"\b(?P<mua>mua)\s+(?P<s>xuan|he|ha|thu|dong)\b"
+            r"(?:\s+(?P<nam>nam)\s+(?P<y>\d{4})\b|\s+(?:nam\s+)?(?P<rel>nay|sau|toi)\b)?",
+            _season,
+        ),
+        (
+            r"\b(?:(?P<mod>next|this|in|during|in\s+the|during\s+the|the)\s+)?"
+            r"(?<!hot )(?<!mineral )(?<!thermal )(?P<s>spring|summer|autumn|fall|winter)\b"
+            r"(?!\s+rolls?\b)(?:\s+(?P<y>\d{4})\b)?",
+            _season,
+        ),
+        (
+            rf"\b(?:(?P<mod>this|next|on|coming|this\s+coming)\s+)?(?P<wd>{_alt(_EN_WEEKDAYS)})\b",
+            _en_weekday,
+        ),
+        (
+            rf"{_NOT_ORDINAL}\b(?:(?P<thu>thu)\s+(?P<n>[2-7]|{_alt(_VI_WEEKDAYS)})|chu\s+nhat)\b"
+            r"(?:\s+(?P<rel>tuan\s+nay|tuan\s+sau|tuan\s+toi|nay|sau|toi)\b)?",
+            _vi_weekday,
+        ),
+    )
+)
+
+
+def find_window(text: str, today: dt.date) -> PhraseMatch | None:
+    """The date window named in ``text`` (raw user text), resolved against ``today``.
+
+    Matching runs on ``fold(text)``, so marks are optional. When several phrases
+    match, the longest wins ("tháng 2 năm 2027" over "năm 2027"), then the first.
+    """
+    folded = fold(text)
+    typed = unicodedata.normalize("NFC", text).casefold()
+    aligned = typed if len(typed) == len(folded) else None
+    query = _Query(folded, aligned, aligned is not None and aligned != folded, today)
+    best: PhraseMatch | None = None
+    for pattern, resolve in _RULES:
+        for m in pattern.finditer(folded):
+            if best is not None and (m.end() - m.start(), -m.start()) <= (
+                best.span[1] - best.span[0],
+                -best.span[0],
+            ):
+                continue
+            try:
+                window = resolve(m, query)
+            except ValueError:
+                # Impossible dates ("31/2") and years beyond the lunar tables are no window.
+                continue
+            if window is not None:
+                best = PhraseMatch(window, m.span())
+    return best

@@ -1,0 +1,165 @@
+"""Calendar commands of the CLI: ``tourbot events`` (with ``--ics``) and ``tourbot lunar``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+
+_LUNAR_INPUT = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+
+
+def add_calendar_commands(sub: Any, date_type: Callable[[str], Any]) -> None:
+    """Register ``events`` and ``lunar`` on the CLI's subparsers."""
+    events = sub.add_parser("events", help="festivals between two dates, or an .ics calendar")
+    events.add_argument("--from", dest="start", type=date_type, help="first day (default today)")
+    events.add_argument("--to", dest="end", type=date_type, help="last day (default +1 year)")
+    events.add_argument("--province", help="province id or name (old or new)")
+    events.add_argument("--today", type=date_type, help="pretend today is this date")
+    events.add_argument("--lang", choices=("vi", "en"), default="vi")
+    events.add_argument("--json", action="store_true")
+    events.add_argument("--ics", type=Path, metavar="FILE", help="write an RFC 5545 calendar")
+
+    lunar = sub.add_parser("lunar", help="convert between solar and Vietnamese lunar dates")
+    lunar.add_argument("date", nargs="?", help="solar YYYY-MM-DD (default today)")
+    lunar.add_argument("--to-solar", metavar="D/M/YYYY", help="a lunar date to convert")
+    lunar.add_argument("--leap", action="store_true", help="the lunar month is the leap one")
+    lunar.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+
+def run_calendar_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command == "lunar":
+        return lunar_command(settings, args)
+    if args.command == "events":
+        return events_command(settings, args)
+    raise SystemExit(f"unknown command {args.command}")
+
+
+def _today(settings: Settings) -> dt.date:
+    return dt.datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def lunar_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.calendar.format import format_date
+    from bot.calendar.lunar import InvalidLunarDate, lunar_to_solar, solar_to_lunar
+    from bot.i18n import load_catalogs
+
+    load_catalogs()
+    if args.to_solar:
+        match = _LUNAR_INPUT.match(args.to_solar)
+        if not match:
+            print(f"error: expected D/M/YYYY, got {args.to_solar!r}", file=sys.stderr)
+            return 2
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            solar = lunar_to_solar(year, month, day, args.leap)
+        except (InvalidLunarDate, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{solar.isoformat()}  {format_date(solar, args.lang)}")
+        return 0
+    try:
+        solar = dt.date.fromisoformat(args.date) if args.date else _today(settings)
+        lunar = solar_to_lunar(solar)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    leap = "+" if lunar.leap else ""
+    print(f"{lunar.day}/{lunar.month}{leap}/{lunar.year}  {format_date(solar, args.lang)}")
+    return 0
+
+
+def events_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.calendar.format import format_range
+    from bot.calendar.recurrence import occurrences_between
+    from bot.content.loader import require_content
+    from bot.content.schema import Province
+    from bot.i18n import load_catalogs
+    from bot.search.text import fold
+
+    load_catalogs()
+    pack = require_content(settings.content_dir)
+    today = args.today or _today(settings)
+    start = args.start or today
+    end = args.end or start + dt.timedelta(days=365)
+    provinces: set[str] | None = None
+    if args.province:
+        wanted = fold(args.province).replace("-", " ").strip()
+        matches = [
+            p.id
+            for p in pack.items.values()
+            if isinstance(p, Province)
+            and wanted in {fold(p.id).replace("-", " "), fold(p.name.vi), fold(p.name.en)}
+        ]
+        if not matches:
+            print(f"error: unknown province {args.province!r}", file=sys.stderr)
+            return 2
+        provinces = set().union(*(pack.provinces_within(m) for m in matches))
+    rows = []
+    for event in pack.events():
+        if provinces is not None and not set(event.provinces) & provinces:
+            continue
+        for occ in occurrences_between(event.recurrence, start, end):
+            rows.append((occ, event))
+    rows.sort(key=lambda r: (r[0].start, r[1].id))
+    if args.ics:
+        write_ics(args.ics, rows, args.lang)
+        print(f"wrote {len(rows)} events to {args.ics}")
+        return 0
+    if args.json:
+        for occ, event in rows:
+            print(
+                json.dumps(
+                    {
+                        "id": event.id,
+                        "title": event.name.get(args.lang),
+                        "start": occ.start.isoformat(),
+                        "end": occ.end.isoformat(),
+                        "main": occ.main.isoformat(),
+                        "calendar": event.recurrence.calendar,
+                        "approximate": event.recurrence.approximate,
+                        "provinces": event.provinces,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return 0
+    for occ, event in rows:
+        approx = "~" if event.recurrence.approximate else " "
+        dates = format_range(occ.start, occ.end, args.lang)
+        print(f"{occ.start.isoformat()} {approx} {event.name.get(args.lang)} — {dates}")
+    return 0
+
+
+def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str) -> None:
+    """An RFC 5545 calendar of all-day events (DTEND is exclusive, per the RFC)."""
+    from icalendar import Calendar
+    from icalendar import Event as IcsEvent
+
+    from bot.i18n import gettext_in
+
+    cal = Calendar()
+    cal.add("prodid", "-//tourbot//festivals//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", gettext_in(lang, "Festivals"))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for occ, event in rows:
+        ics = IcsEvent()
+        ics.add("uid", f"{event.id}-{occ.start.isoformat()}@tourbot")
+        ics.add("dtstamp", stamp)
+        ics.add("dtstart", occ.start)
+        ics.add("dtend", occ.end + dt.timedelta(days=1))
+        ics.add("summary", event.name.get(lang))
+        ics.add("description", event.summary.get(lang))
+        ics.add("transp", "TRANSPARENT")
+        cal.add_component(ics)
+    path.write_bytes(cal.to_ical())

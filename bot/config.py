@@ -1,0 +1,51 @@
+"""Settings from the environment or a ``.env`` file (see ``.env.example``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def default_db_path() -> Path:
+    return PROJECT_DIR / "data" / "tourbot.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment; secrets are ``SecretStr`` so they
+    never appear in a repr or a log line."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    db: Path = Field(default_factory=default_db_path, alias="TOURBOT_DB")
+    content_dir: Path = Field(default=PROJECT_DIR / "content", alias="TOURBOT_CONTENT")
+    default_lang: str = Field(default="vi", alias="TOURBOT_DEFAULT_LANG")
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="TOURBOT_TZ")
+    staff_ids: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), alias="TOURBOT_STAFF_IDS"
+    )
+
+    telegram_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str = Field(
+        default="https://api.telegram.org/bot", alias="TOURBOT_TELEGRAM_BASE_URL"
+    )
+    telegram_webhook_url: str | None = Field(default=None, alias="TOURBOT_TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, alias="TOURBOT_TELEGRAM_WEBHOOK_SECRET"
+    )
+    webhook_listen: str = Field(default="127.0.0.1", alias="TOURBOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, alias="TOURBOT_WEBHOOK_PORT")
+
+    @field_validator("staff_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "123, 456" in the environment; a set when built in code.
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, int):
+            return frozenset({str(value)})
+        return value

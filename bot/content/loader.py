@@ -1,0 +1,184 @@
+"""Load and validate the content folder; every problem is reported as file: field: message."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.content.schema import KINDS, MODEL_BY_KIND, Event, Item, Province
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One content error, precise enough to fix without reading code."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content folder has problems; the bot refuses to load it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        head = "; ".join(str(p) for p in problems[:3])
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"{len(problems)} content problem(s): {head}{more}")
+
+
+@dataclass
+class ContentPack:
+    """All items, by id, plus a fingerprint of the files they came from."""
+
+    items: dict[str, Item]
+    fingerprint: str
+    files: dict[str, str] = field(default_factory=dict)  # id -> relative file path
+
+    def of_kind(self, kind: str) -> list[Item]:
+        return [item for item in self.items.values() if item.kind == kind]
+
+    def events(self) -> list[Event]:
+        return [item for item in self.items.values() if isinstance(item, Event)]
+
+    def current_province(self, province_id: str) -> str:
+        """The province an id belongs to today (following ``merged_into``)."""
+        seen: set[str] = set()
+        while province_id not in seen:
+            seen.add(province_id)
+            item = self.items.get(province_id)
+            if not isinstance(item, Province) or not item.merged_into:
+                return province_id
+            province_id = item.merged_into
+        return province_id
+
+    def provinces_within(self, province_id: str) -> set[str]:
+        """The province and every former province now inside it."""
+        target = self.current_province(province_id)
+        return {
+            p.id
+            for p in self.items.values()
+            if isinstance(p, Province) and self.current_province(p.id) == target
+        } | {province_id}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(item)"
+
+
+def content_files(root: Path) -> list[Path]:
+    """The YAML files the loader reads, in a stable order."""
+    return [p for kind in KINDS for p in sorted((root / kind).glob("*.y*ml")) if p.is_file()]
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of every content file's path and bytes: the index is rebuilt when it changes."""
+    digest = hashlib.sha256()
+    for path in content_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_content(root: Path) -> tuple[ContentPack | None, list[Problem]]:
+    """Read and validate ``root``; return the pack (None when there are problems) and them."""
+    problems: list[Problem] = []
+    items: dict[str, Item] = {}
+    files: dict[str, str] = {}
+    broken: set[str] = set()  # ids of files that failed: references to them are not news
+    if not root.is_dir():
+        return None, [Problem(str(root), "(folder)", "content folder not found")]
+    for kind in KINDS:
+        if not (root / kind).is_dir():
+            problems.append(Problem(f"{root.name}/{kind}", "(folder)", "missing kind folder"))
+    for path in content_files(root):
+        rel = str(path.relative_to(root.parent)) if root.parent != path else path.name
+        kind = path.parent.name
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(Problem(rel, "(file)", f"not valid YAML: {exc}".replace("\n", " ")))
+            broken.add(path.stem)
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(rel, "(file)", "must be a mapping of fields"))
+            broken.add(path.stem)
+            continue
+        declared = data.pop("kind", kind)
+        if declared != kind:
+            problems.append(Problem(rel, "kind", f"'{declared}' does not match folder '{kind}'"))
+            continue
+        try:
+            item = MODEL_BY_KIND[kind].model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(Problem(rel, _field_path(err["loc"]), err["msg"]))
+            broken.add(str(data.get("id", path.stem)))
+            continue
+        if item.id != path.stem:
+            problems.append(Problem(rel, "id", f"'{item.id}' does not match file name"))
+        if item.id in items:
+            problems.append(Problem(rel, "id", f"duplicate id '{item.id}' (also {files[item.id]})"))
+            continue
+        items[item.id] = item  # type: ignore[assignment]
+        files[item.id] = rel
+    problems += _check_references(items, files, broken)
+    if problems:
+        return None, problems
+    return ContentPack(items=items, fingerprint=fingerprint(root), files=files), []
+
+
+_REF_KINDS = {
+    "provinces": {"province"},
+    "partners": {"province"},
+    "merged_into": {"province"},
+    "places": {"place"},
+}
+
+
+def _check_references(
+    items: dict[str, Item], files: dict[str, str], broken: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in items.values():
+        for fld, ref in item.references():
+            if ref in broken:
+                continue
+            target = items.get(ref)
+            base = fld.split("[", 1)[0]
+            expected = _REF_KINDS.get(base, {"place"} if base == "days" else None)
+            if target is None:
+                problems.append(Problem(files[item.id], fld, f"unknown id '{ref}'"))
+            elif expected and target.kind not in expected:
+                kinds = "/".join(sorted(expected))
+                problems.append(
+                    Problem(files[item.id], fld, f"'{ref}' is a {target.kind}, not a {kinds}")
+                )
+    counts = Counter(item.kind for item in items.values())
+    if items and not counts.get("province"):
+        problems.append(Problem("content/province", "(folder)", "no provinces"))
+    return problems
+
+
+def require_content(root: Path) -> ContentPack:
+    """Load ``root`` or raise ``ContentError`` listing every problem."""
+    pack, problems = load_content(root)
+    if pack is None:
+        raise ContentError(problems)
+    return pack

@@ -1,0 +1,321 @@
+"""The answering engine: a question in, a reply drawn only from curated content out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.calendar.format import format_date, format_lunar, format_range
+from bot.calendar.lunar import solar_to_lunar
+from bot.calendar.phrases import find_window
+from bot.calendar.recurrence import Occurrence, occurrences_between
+from bot.content.loader import ContentPack
+from bot.content.schema import Event, Item, Place, Province
+from bot.core import answers
+from bot.core.intent import KIND_BOOST, Intent, intents
+from bot.core.models import Button, ItemRef, Reply
+from bot.i18n import gettext as _
+from bot.i18n import use_lang
+from bot.search.index import Hit, SearchIndex, SearchResult
+from bot.search.lang import detect_language
+from bot.search.stopwords import GENERIC
+from bot.search.text import fold, tokens
+from bot.store.docs import Docs
+
+MAX_CHARS = 2000  # longer messages are answered from their beginning
+ANSWER_COVERAGE = 0.6  # share of the question's content words the best item must contain
+SEE_ALSO = 3
+EVENTS_LISTED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply plus what the question log needs."""
+
+    reply: Reply
+    folded: str
+    matched: list[str]
+
+
+class Engine:
+    """Answers questions from one content pack and its search index."""
+
+    def __init__(self, pack: ContentPack, index: SearchIndex, docs: Docs, default_lang: str):
+        self.pack = pack
+        self.index = index
+        self.docs = docs
+        self.default_lang = default_lang
+
+    def language_of(self, text: str, preferred: str | None) -> str:
+        names = {" ".join(tokens(text)[a.start : a.end]) for a in self._aliases(text)}
+        return detect_language(text, preferred, self.default_lang, names)
+
+    def _aliases(self, text: str) -> list:  # type: ignore[type-arg]
+        return self.index.find_aliases(tokens(text[:MAX_CHARS]))
+
+    async def answer(
+        self, text: str, today: dt.date, preferred: str | None = None, lang: str | None = None
+    ) -> Answer:
+        """Answer ``text`` as of ``today`` in ``lang`` (detected when None)."""
+        text = text[:MAX_CHARS]
+        lang = lang or self.language_of(text, preferred)
+        with use_lang(lang):
+            return await self._answer(text, today, lang)
+
+    async def _answer(self, text: str, today: dt.date, lang: str) -> Answer:
+        folded = " ".join(tokens(text))  # the question log groups by this form
+        if not tokens(text):
+            return Answer(self._empty(lang), folded, [])
+        wanted = intents(folded)
+        if Intent.LUNAR_TODAY in wanted:
+            return Answer(
+                self._lunar_today(today, lang, "mai" in folded or "tomorrow" in folded), folded, []
+            )
+        match = find_window(text, today)
+        rest = text
+        if match is not None:
+            a, b = match.span
+            rest = fold(text)[:a] + " " + fold(text)[b:]
+        result = await self.index.search(self.docs, rest)
+        hits = self._boosted(result, wanted)
+        specific = self._specific_weight(result, hits)
+        provinces = self._provinces_named(result)
+        if (Intent.GREETING in wanted or Intent.HELP in wanted) and specific == 0:
+            return Answer(self._help(lang), folded, [])
+        top = hits[0] if hits else None
+        answered = top is not None and self._confident(top, result)
+        window = (match.window.start, match.window.end) if match else None
+        events_wanted = bool(wanted & {Intent.EVENTS, Intent.WHEN}) or match is not None
+        only_provinces = answered and top is not None and top.kind == "province"
+        if (
+            events_wanted
+            and (specific == 0 or only_provinces)
+            and (match or Intent.EVENTS in wanted)
+        ):
+            reply = self._events_list(
+                today, lang, window, provinces, match.window.label if match else None
+            )
+            return Answer(reply, folded, [i.id for i in reply.items])
+        if not answered or top is None:
+            return Answer(self._unanswered(lang), folded, [])
+        reply = self._item_reply(top, hits, result, today, lang, window, wanted)
+        return Answer(reply, folded, [i.id for i in reply.items])
+
+    # -- scoring -----------------------------------------------------------------------
+
+    def _boosted(self, result: SearchResult, wanted: set[Intent]) -> list[Hit]:
+        for hit in result.hits:
+            for intent in wanted:
+                hit.score += KIND_BOOST.get(intent, {}).get(hit.kind, 0.0)
+            if Intent.FOOD in wanted and "food" in self.pack.items[hit.item_id].tags:
+                hit.score += 0.5
+        return sorted(result.hits, key=lambda h: (-h.score, h.item_id))
+
+    def _confident(self, hit: Hit, result: SearchResult) -> bool:
+        if result.content_weight <= 0:
+            return False
+        if hit.coverage >= ANSWER_COVERAGE:
+            return True
+        # A name typed in full ("Văn miếu Mao Điền") is enough even inside a long sentence.
+        return hit.alias_span >= 2 and hit.name_coverage >= 0.45
+
+    def _specific_weight(self, result: SearchResult, hits: list[Hit]) -> float:
+        """Weight of content words that name something, beyond generic words and provinces."""
+        province_tokens: set[int] = set()
+        for alias in result.aliases:
+            if self.pack.items[alias.item_id].kind == "province":
+                province_tokens.update(range(alias.start, alias.end))
+        weight = 0.0
+        for i, term in enumerate(result.terms):
+            if term.stop or term.token in GENERIC or i in province_tokens or not term.known:
+                continue
+            weight += self.index.idf(term.token)
+        return weight
+
+    def _provinces_named(self, result: SearchResult) -> set[str]:
+        named: set[str] = set()
+        for alias in result.aliases:
+            if self.pack.items[alias.item_id].kind == "province":
+                named |= self.pack.provinces_within(alias.item_id)
+        return named
+
+    # -- replies -----------------------------------------------------------------------
+
+    def _item_reply(
+        self,
+        top: Hit,
+        hits: list[Hit],
+        result: SearchResult,
+        today: dt.date,
+        lang: str,
+        window: tuple[dt.date, dt.date] | None,
+        wanted: set[Intent],
+    ) -> Reply:
+        item = self.pack.items[top.item_id]
+        occurrence = (
+            answers.occurrence_for(item, today, window) if isinstance(item, Event) else None
+        )
+        parts = [answers.item_text(self.pack, item, occurrence)]
+        refs = [answers.item_ref(item, occurrence)]
+        if isinstance(item, Province) and wanted & {Intent.THINGS_TO_DO, Intent.WHERE}:
+            places = self._places_in(item.id)
+            if places:
+                names = ", ".join(p.name.get(lang) for p in places[:8])
+                parts.append(_("Places to visit: {names}").format(names=names))
+        others = [h for h in hits[1:] if h.score >= 0.7 * top.score and self._confident(h, result)][
+            :SEE_ALSO
+        ]
+        if others:
+            titles: list[str] = []
+            for h in others:
+                other = self.pack.items[h.item_id]
+                occ = (
+                    answers.occurrence_for(other, today, window)
+                    if isinstance(other, Event)
+                    else None
+                )
+                if (
+                    window is not None
+                    and isinstance(other, Event)
+                    and occ is not None
+                    and not (occ.start <= window[1] and occ.end >= window[0])
+                ):
+                    continue
+                refs.append(answers.item_ref(other, occ))
+                titles.append(other.name.get(lang))
+            if titles:
+                parts.append(_("See also: {names}").format(names="; ".join(titles)))
+        buttons = answers.item_buttons(item)
+        if len(refs) > 1:
+            buttons += (tuple(Button(r.title[:40], payload=f"i:{r.id}") for r in refs[1:]),)
+        return Reply(
+            text="\n\n".join(parts),
+            lang=lang,
+            title=item.name.get(lang),
+            items=tuple(refs),
+            buttons=buttons,
+            venue=answers.venue_of(self.pack, item),
+        )
+
+    def _places_in(self, province_id: str) -> list[Place]:
+        within = self.pack.provinces_within(province_id)
+        return [
+            p
+            for p in self.pack.items.values()
+            if isinstance(p, Place) and set(p.provinces) & within
+        ]
+
+    def events_between(
+        self, start: dt.date, end: dt.date, provinces: set[str] | None = None
+    ) -> list[tuple[Event, Occurrence]]:
+        """Every event occurrence overlapping [start, end], by date."""
+        found = []
+        for event in self.pack.events():
+            if provinces and not set(event.provinces) & provinces:
+                continue
+            for occ in occurrences_between(event.recurrence, start, end):
+                found.append((event, occ))
+        found.sort(key=lambda pair: (pair[1].start, pair[0].id))
+        return found
+
+    def _events_list(
+        self,
+        today: dt.date,
+        lang: str,
+        window: tuple[dt.date, dt.date] | None,
+        provinces: set[str],
+        label: str | None,
+    ) -> Reply:
+        if window is None:
+            start, end = today, today + dt.timedelta(days=365)
+        else:
+            start, end = max(window[0], today) if window[1] >= today else window[0], window[1]
+        found = self.events_between(start, end, provinces or None)[:EVENTS_LISTED]
+        if window is not None:
+            head = _("Events from {start} to {end}:").format(
+                start=format_date(start, lang, with_lunar=False),
+                end=format_date(end, lang, with_lunar=False),
+            )
+        else:
+            head = _("Coming up:")
+        if not found:
+            text = _("I have no events listed for that time.")
+            later = self.events_between(
+                end + dt.timedelta(days=1), end + dt.timedelta(days=365), provinces or None
+            )
+            if later:
+                event, occ = later[0]
+                text += "\n" + _("The next one after that: {name}, {dates}.").format(
+                    name=event.name.get(lang), dates=format_range(occ.start, occ.end, lang)
+                )
+            return Reply(text=text, lang=lang, answered=True)
+        lines = [head]
+        refs: list[ItemRef] = []
+        for event, occ in found:
+            approx = _("around") + " " if event.recurrence.approximate else ""
+            lines.append(
+                f"• {event.name.get(lang)}: {approx}{format_range(occ.start, occ.end, lang)}"
+            )
+            refs.append(answers.item_ref(event, occ))
+        buttons = tuple((Button(r.title[:40], payload=f"i:{r.id}"),) for r in refs[:6])
+        return Reply(text="\n".join(lines), lang=lang, items=tuple(refs), buttons=buttons)
+
+    def _lunar_today(self, today: dt.date, lang: str, tomorrow: bool) -> Reply:
+        day = today + dt.timedelta(days=1) if tomorrow else today
+        lunar = solar_to_lunar(day)
+        text = _("{date} is {lunar}.").format(
+            date=format_date(day, lang, with_lunar=False), lunar=format_lunar(lunar, lang)
+        )
+        return Reply(text=text, lang=lang)
+
+    def _help(self, lang: str) -> Reply:
+        return Reply(text=help_text(), lang=lang, buttons=menu_buttons())
+
+    def _empty(self, lang: str) -> Reply:
+        return Reply(
+            text=_("Please type a question, for example: “When is the Lim festival?”"),
+            lang=lang,
+            answered=False,
+            buttons=menu_buttons(),
+        )
+
+    def _unanswered(self, lang: str) -> Reply:
+        text = _(
+            "Sorry, I don't have information about that yet. I can tell you about places,"
+            " festivals and their dates, joint tours, heritage and food in Bắc Giang, Bắc Ninh,"
+            " Thái Nguyên, Hải Dương, Lạng Sơn and Nghệ An. I have passed your question on to"
+            " the tourism staff."
+        )
+        return Reply(text=text, lang=lang, answered=False, buttons=menu_buttons())
+
+
+def help_text() -> str:
+    return _(
+        "Hello! I am the tourism guide of Bắc Giang and its partner provinces (Bắc Ninh,"
+        " Thái Nguyên, Hải Dương, Lạng Sơn, Nghệ An). Ask me about places, festivals and"
+        " their dates, joint tours, heritage and food — in Vietnamese or English."
+    )
+
+
+def menu_buttons() -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(_("Events"), payload="menu:events"),
+            Button(_("Tours"), payload="menu:tours"),
+            Button(_("Places"), payload="menu:places"),
+        ),
+    )
+
+
+def item_answer(pack: ContentPack, item: Item, today: dt.date, lang: str) -> Reply:
+    """A reply about one item chosen by id (a button or a deep link)."""
+    with use_lang(lang):
+        occurrence = answers.occurrence_for(item, today) if isinstance(item, Event) else None
+        return Reply(
+            text=answers.item_text(pack, item, occurrence),
+            lang=lang,
+            title=item.name.get(lang),
+            items=(answers.item_ref(item, occurrence),),
+            buttons=answers.item_buttons(item),
+            venue=answers.venue_of(pack, item),
+        )

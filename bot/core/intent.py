@@ -1,0 +1,58 @@
+"""What a question asks for (when, where, how far, what's on...), from folded text."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class Intent(enum.Enum):
+    WHEN = "when"
+    WHERE = "where"
+    DISTANCE = "distance"
+    EVENTS = "events"
+    TOUR = "tour"
+    FOOD = "food"
+    MERGER = "merger"
+    THINGS_TO_DO = "things_to_do"
+    LUNAR_TODAY = "lunar_today"
+    GREETING = "greeting"
+    HELP = "help"
+
+
+_PATTERNS: dict[Intent, str] = {
+    Intent.WHEN: r"khi nao|bao gio|ngay nao|luc nao|thoi gian nao|dien ra|to chuc|when|what date"
+    r"|dates?\b|lich\b|vao ngay|ngay may|thang may",
+    Intent.WHERE: r"o dau|\bwhere\b|nam o|dia chi|address|located|thuoc tinh nao|thuoc dau",
+    Intent.DISTANCE: r"bao xa|how far|\bkm\b|distance|cach .* bao|bao nhieu km|mat bao lau",
+    Intent.EVENTS: r"le hoi|su kien|\bevents?\b|festivals?|what'?s on|dien ra|co gi (vui|hay)",
+    Intent.TOUR: r"\btours?\b|hanh trinh|lich trinh|\broutes?\b|itinerar|chuong trinh du lich",
+    Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish",
+    Intent.MERGER: r"sap nhap|hop nhat|\bmerge|part of|tinh moi|new province|thuoc tinh nao"
+    r"|ten moi|nay (la|thuoc)|now (in|part|belongs)",
+    Intent.THINGS_TO_DO: r"co gi (choi|dep|hay|de xem)|choi gi|things to do|what to (see|do)"
+    r"|tham quan|attractions|di dau|nen den|worth visiting|sightseeing|diem du lich",
+    Intent.LUNAR_TODAY: r"(hom nay|ngay mai|today|tomorrow).*(am lich|lunar)|(am lich|lunar).*"
+    r"(hom nay|today)",
+    Intent.GREETING: r"^(xin )?chao\b|^(hello|hi|hey|alo|good (morning|afternoon|evening))\b",
+    Intent.HELP: r"^(help|giup|tro giup|huong dan)\b|ban (lam|giup) (duoc )?gi|what can you do",
+}
+_COMPILED = {intent: re.compile(p) for intent, p in _PATTERNS.items()}
+
+
+def intents(folded: str) -> set[Intent]:
+    """Every intent whose cue appears in the folded question."""
+    return {intent for intent, rx in _COMPILED.items() if rx.search(folded)}
+
+
+# Which kinds of item each intent favours, and by how much (added to the search score).
+KIND_BOOST: dict[Intent, dict[str, float]] = {
+    Intent.WHEN: {"event": 0.6},
+    Intent.EVENTS: {"event": 0.4},
+    Intent.TOUR: {"tour": 0.6},
+    Intent.FOOD: {"faq": 0.5},
+    Intent.MERGER: {"province": 0.5, "faq": 0.4},
+    Intent.DISTANCE: {"faq": 0.3, "province": 0.3, "place": 0.2},
+    Intent.WHERE: {"place": 0.3},
+    Intent.THINGS_TO_DO: {"province": 0.5},
+}

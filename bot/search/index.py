@@ -1,0 +1,216 @@
+"""The search index over content: FTS5 candidates, alias gazetteer, and a calibrated score."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.content.loader import ContentPack
+from bot.content.schema import Item
+from bot.search.query import Term, fts_expression, prepare
+from bot.search.stopwords import GENERIC
+from bot.search.text import fold, tokens
+from bot.store.docs import Doc, Docs
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 40
+MAX_ALIAS_TOKENS = 6
+
+
+def _item_names(item: Item) -> list[str]:
+    return [item.name.vi, item.name.en, *item.aliases]
+
+
+def build_docs(pack: ContentPack) -> list[Doc]:
+    """One folded document per item: names (with aliases), summary, body, tags."""
+    docs = []
+    for item in pack.items.values():
+        names = " | ".join(fold(n) for n in _item_names(item))
+        summary = fold(f"{item.summary.vi} {item.summary.en}")
+        body = fold(f"{item.body.vi} {item.body.en}")
+        province_names = [
+            fold(f"{p.name.vi} {p.name.en}")
+            for pid in item.provinces
+            if (p := pack.items.get(pid)) is not None
+        ]
+        tags = " ".join([*item.tags, *province_names, item.kind]).replace("-", " ")
+        fulltext = " ".join([names, summary, body, fold(tags)])
+        docs.append(Doc(item.id, item.kind, names, summary, body, fold(tags), fulltext))
+    return docs
+
+
+@dataclass(frozen=True, slots=True)
+class AliasHit:
+    item_id: str
+    start: int  # token span in the query
+    end: int
+
+
+@dataclass(slots=True)
+class Hit:
+    """A candidate item with the signals that make up its score."""
+
+    item_id: str
+    kind: str
+    score: float = 0.0
+    coverage: float = 0.0  # idf-weighted share of the query's content words found in it
+    name_coverage: float = 0.0
+    alias_span: int = 0  # longest alias of the item found verbatim in the query (tokens)
+    bm25: float = 0.0
+    reasons: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    terms: list[Term]
+    hits: list[Hit]
+    aliases: list[AliasHit]
+    content_weight: float  # total idf weight of the query's content words
+
+
+class SearchIndex:
+    """Ranks content items for a question. Build once per content version."""
+
+    def __init__(self, pack: ContentPack, docs: Sequence[Doc], vocabulary: dict[str, int]):
+        self.pack = pack
+        self._docs = {d.item_id: d for d in docs}
+        self._doc_tokens = {d.item_id: set(d.fulltext.split()) for d in docs}
+        self._name_tokens = {d.item_id: set(tokens(d.names)) for d in docs}
+        self._doc_bigrams = {d.item_id: _bigrams(d.fulltext.split()) for d in docs}
+        self.vocabulary = vocabulary
+        self._choices = sorted(vocabulary)
+        n = max(len(docs), 1)
+        self._idf = {t: math.log(1 + n / df) for t, df in vocabulary.items()}
+        self._max_idf = math.log(1 + n)
+        self._aliases: dict[tuple[str, ...], set[str]] = {}
+        for item in pack.items.values():
+            for name in _item_names(item):
+                key = tuple(tokens(name))
+                if 0 < len(key) <= MAX_ALIAS_TOKENS:
+                    self._aliases.setdefault(key, set()).add(item.id)
+        self.alias_phrases = frozenset(" ".join(k) for k in self._aliases)
+
+    @classmethod
+    async def open(cls, pack: ContentPack, docs_repo: Docs) -> SearchIndex:
+        """Reuse the stored index when the content fingerprint matches, else rebuild it."""
+        docs = build_docs(pack)
+        if await docs_repo.fingerprint() != pack.fingerprint:
+            log.info("content changed: rebuilding the search index (%d items)", len(docs))
+            await docs_repo.replace_all(docs, pack.fingerprint)
+        return cls(pack, docs, await docs_repo.vocabulary())
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, self._max_idf)
+
+    def find_aliases(self, words: Sequence[str]) -> list[AliasHit]:
+        """Every alias that appears verbatim (as a token run) in ``words``."""
+        hits = []
+        for i in range(len(words)):
+            for n in range(1, MAX_ALIAS_TOKENS + 1):
+                key = tuple(words[i : i + n])
+                if len(key) < n:
+                    break
+                for item_id in self._aliases.get(key, ()):
+                    hits.append(AliasHit(item_id, i, i + n))
+        return hits
+
+    async def search(self, docs_repo: Docs, text: str, limit: int = 10) -> SearchResult:
+        """Candidates for ``text`` from FTS5 and the gazetteer, scored and sorted."""
+        terms = prepare(text, self.vocabulary, self._choices)
+        words = [t.token for t in terms]
+        aliases = self.find_aliases(words)
+        content = [t for t in terms if not t.stop and (t.known or not t.token.isdigit())]
+        weights = {t.token: self._term_weight(t) for t in content}
+        total = sum(weights.values())
+        neighbours = _content_neighbours(terms)
+        candidates: dict[str, Hit] = {}
+        fts_words = [t.token for t in content if t.known]
+        if fts_words:
+            for item_id, bm25 in await docs_repo.search(fts_expression(fts_words), CANDIDATES):
+                candidates[item_id] = Hit(item_id, self._docs[item_id].kind, bm25=-bm25)
+        for alias in aliases:
+            hit = candidates.setdefault(
+                alias.item_id, Hit(alias.item_id, self._docs[alias.item_id].kind)
+            )
+            hit.alias_span = max(hit.alias_span, alias.end - alias.start)
+        best_bm25 = max((h.bm25 for h in candidates.values()), default=0.0) or 1.0
+        query_bigrams = _bigrams([t.token for t in content])
+        for hit in candidates.values():
+            self._score(hit, weights, neighbours, total, query_bigrams, best_bm25, len(content))
+        ranked = sorted(candidates.values(), key=lambda h: (-h.score, h.item_id))
+        return SearchResult(terms, ranked[:limit], aliases, total)
+
+    def _term_weight(self, term: Term) -> float:
+        weight = self.idf(term.token)
+        if term.token in GENERIC:
+            weight *= 0.35
+        if term.corrected:
+            weight *= 0.7
+        return weight
+
+    def _score(
+        self,
+        hit: Hit,
+        weights: dict[str, float],
+        neighbours: dict[str, set[tuple[str, str]]],
+        total: float,
+        query_bigrams: set[tuple[str, str]],
+        best_bm25: float,
+        n_content: int,
+    ) -> None:
+        doc_tokens = self._doc_tokens[hit.item_id]
+        name_tokens = self._name_tokens[hit.item_id]
+        doc_bigrams = self._doc_bigrams[hit.item_id]
+        if total > 0:
+            # A syllable counts fully when it stands alone in the question or sits next to
+            # the same neighbour in the item; "thời tiết" is not covered by an item that
+            # says "thời gian" and "tiết mục" far apart. Half weight otherwise.
+            covered = 0.0
+            for t, w in weights.items():
+                if t not in doc_tokens:
+                    continue
+                pairs = neighbours.get(t, set())
+                covered += w if not pairs or pairs & doc_bigrams else 0.5 * w
+            hit.coverage = covered / total
+            hit.name_coverage = sum(w for t, w in weights.items() if t in name_tokens) / total
+        bigram = (
+            len(query_bigrams & doc_bigrams) / len(query_bigrams)
+            if query_bigrams
+            else 0.0
+        )
+        alias = min(hit.alias_span / max(n_content, 1), 1.0) if hit.alias_span else 0.0
+        hit.reasons = {
+            "coverage": hit.coverage,
+            "names": hit.name_coverage,
+            "bigram": bigram,
+            "alias": alias,
+            "bm25": hit.bm25 / best_bm25,
+        }
+        hit.score = (
+            1.5 * hit.coverage
+            + 2.0 * hit.name_coverage
+            + 1.0 * bigram
+            + 1.5 * alias
+            + 0.5 * hit.bm25 / best_bm25
+        )
+
+
+def _content_neighbours(terms: Sequence[Term]) -> dict[str, set[tuple[str, str]]]:
+    """For each content word, the bigrams it forms with adjacent content words."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for a, b in itertools.pairwise(terms):
+        if a.stop or b.stop:
+            continue
+        pair = (a.token, b.token)
+        out.setdefault(a.token, set()).add(pair)
+        out.setdefault(b.token, set()).add(pair)
+    return out
+
+
+def _bigrams(words: Iterable[str]) -> set[tuple[str, str]]:
+    seq = list(words)
+    return set(itertools.pairwise(seq))

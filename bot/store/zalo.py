@@ -1,0 +1,176 @@
+"""State of the Zalo channels: OA tokens, seen message ids, numbered options, interactions.
+
+Every write is a single statement followed by a commit, so it is atomic on its own even
+though the connection is shared with other repositories (whose commits may land between
+two of our statements).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class OaToken:
+    """A stored token pair; ``access_token`` is None for a seeded refresh token."""
+
+    row_id: int
+    refresh_token: str
+    access_token: str | None
+    expires_at: float
+
+
+class OaTokens:
+    """The OA token history (``zalo_oa_tokens``): the newest readable row is current.
+
+    Rows are kept, not pruned (about one a day): a configured seed that was already used
+    once must be recognised as old, or a restart would put a dead token back in front.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def current(self, app_id: str) -> OaToken | None:
+        async with self._conn.execute(
+            "SELECT id, refresh_token, access_token, expires_at FROM zalo_oa_tokens"
+            " WHERE app_id = ? AND state = 'ok' ORDER BY id DESC LIMIT 1",
+            (app_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return OaToken(int(row[0]), str(row[1]), row[2], float(row[3] or 0.0))
+
+    async def seed(self, app_id: str, refresh_token: str) -> bool:
+        """Add a configured refresh token unless it was ever stored; True when added."""
+        cur = await self._conn.execute(
+            """
+            INSERT INTO zalo_oa_tokens (app_id, state, source, refresh_token, expires_at)
+            SELECT ?, 'ok', 'seed', ?, 0
+            WHERE NOT EXISTS (
+                SELECT 1 FROM zalo_oa_tokens WHERE app_id = ? AND refresh_token = ?
+            )
+            """,
+            (app_id, refresh_token, app_id, refresh_token),
+        )
+        await self._conn.commit()
+        return cur.rowcount > 0
+
+    async def record_response(self, app_id: str, raw: str) -> int:
+        """Store an OAuth answer as received, before anything parses it; return its row id."""
+        cur = await self._conn.execute(
+            "INSERT INTO zalo_oa_tokens (app_id, state, source, raw) VALUES (?, 'pending', 'oauth', ?)",
+            (app_id, raw),
+        )
+        await self._conn.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def pending(self, app_id: str) -> list[tuple[int, str]]:
+        """Stored answers not parsed yet (a crash came between storing and parsing)."""
+        async with self._conn.execute(
+            "SELECT id, raw FROM zalo_oa_tokens WHERE app_id = ? AND state = 'pending'"
+            " ORDER BY id",
+            (app_id,),
+        ) as cur:
+            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+
+    async def set_pair(
+        self, row_id: int, access_token: str, refresh_token: str, expires_at: float
+    ) -> None:
+        """Fill in the parsed pair of a stored answer, making it current."""
+        await self._conn.execute(
+            "UPDATE zalo_oa_tokens SET state = 'ok', access_token = ?, refresh_token = ?,"
+            " expires_at = ? WHERE id = ?",
+            (access_token, refresh_token, expires_at, row_id),
+        )
+        await self._conn.commit()
+
+    async def mark_unreadable(self, row_id: int) -> None:
+        """Keep an answer that could not be parsed (for a person to read), out of the way."""
+        await self._conn.execute(
+            "UPDATE zalo_oa_tokens SET state = 'unreadable' WHERE id = ?", (row_id,)
+        )
+        await self._conn.commit()
+
+
+class SeenMessages:
+    """Ids of handled messages per channel (``zalo_seen``), pruned to a recent window."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, channel: str, message_id: str, now: float) -> bool:
+        """Remember an id; False when it was already there (a duplicate)."""
+        cur = await self._conn.execute(
+            "INSERT OR IGNORE INTO zalo_seen (channel, message_id, seen_at) VALUES (?, ?, ?)",
+            (channel, message_id, now),
+        )
+        await self._conn.commit()
+        return cur.rowcount > 0
+
+    async def prune(self, channel: str, before: float) -> int:
+        cur = await self._conn.execute(
+            "DELETE FROM zalo_seen WHERE channel = ? AND seen_at < ?", (channel, before)
+        )
+        await self._conn.commit()
+        return cur.rowcount
+
+
+class NumberedOptions:
+    """The payloads behind the numbers last shown to each user (``zalo_options``)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, channel: str, user_id: str, payloads: Sequence[str], now: float) -> None:
+        """Replace the user's options; an empty list forgets them."""
+        if payloads:
+            await self._conn.execute(
+                "INSERT OR REPLACE INTO zalo_options (channel, user_id, payloads, saved_at)"
+                " VALUES (?, ?, ?, ?)",
+                (channel, user_id, json.dumps(list(payloads)), now),
+            )
+        else:
+            await self._conn.execute(
+                "DELETE FROM zalo_options WHERE channel = ? AND user_id = ?", (channel, user_id)
+            )
+        await self._conn.commit()
+
+    async def load(self, channel: str, user_id: str, newer_than: float) -> list[str]:
+        """The user's options saved after ``newer_than``, else an empty list."""
+        async with self._conn.execute(
+            "SELECT payloads FROM zalo_options WHERE channel = ? AND user_id = ? AND saved_at > ?",
+            (channel, user_id, newer_than),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return []
+        payloads = json.loads(row[0])
+        return [str(p) for p in payloads] if isinstance(payloads, list) else []
+
+
+class OaInteractions:
+    """When each OA user last wrote to us (``zalo_oa_interactions``)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def touch(self, user_id: str, at: float) -> None:
+        await self._conn.execute(
+            "INSERT INTO zalo_oa_interactions (user_id, last_at) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET last_at = MAX(last_at, excluded.last_at)",
+            (user_id, at),
+        )
+        await self._conn.commit()
+
+    async def last(self, user_id: str) -> float | None:
+        async with self._conn.execute(
+            "SELECT last_at FROM zalo_oa_interactions WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else float(row[0])
