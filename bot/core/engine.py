@@ -84,17 +84,29 @@ class Engine:
             return Answer(self._help(lang), folded, [])
         top = hits[0] if hits else None
         answered = top is not None and self._confident(top, result)
+        if answered and self._unknown_name(text, result):
+            answered = False
         window = (match.window.start, match.window.end) if match else None
-        events_wanted = bool(wanted & {Intent.EVENTS, Intent.WHEN}) or match is not None
-        only_provinces = answered and top is not None and top.kind == "province"
-        if (
-            events_wanted
-            and (specific == 0 or only_provinces)
-            and (match or Intent.EVENTS in wanted)
-        ):
-            reply = self._events_list(
-                today, lang, window, provinces, match.window.label if match else None
+        about_dates = bool(wanted & {Intent.EVENTS, Intent.WHEN}) or not any(
+            not t.stop for t in result.terms
+        )
+        if match is not None and window is not None and about_dates:
+            # A date phrase: answer about one item only when the rest of the question
+            # names it (and, for an event, it happens then); otherwise say what is on.
+            item_fits = (
+                answered
+                and top is not None
+                and specific > 0
+                and top.kind != "province"
+                and self._overlaps(top.item_id, today, window)
             )
+            if not item_fits:
+                reply = self._events_list(today, lang, window, provinces, match.window.label)
+                return Answer(reply, folded, [i.id for i in reply.items])
+        elif Intent.EVENTS in wanted and (
+            specific == 0 or (answered and top and top.kind == "province")
+        ):
+            reply = self._events_list(today, lang, None, provinces, None)
             return Answer(reply, folded, [i.id for i in reply.items])
         if not answered or top is None:
             return Answer(self._unanswered(lang), folded, [])
@@ -116,8 +128,37 @@ class Engine:
             return False
         if hit.coverage >= ANSWER_COVERAGE:
             return True
-        # A name typed in full ("Văn miếu Mao Điền") is enough even inside a long sentence.
+        # A name typed in full ("Văn miếu Mao Điền", "Côn Sơn") pins the item down even when
+        # the rest of the question uses words the content does not ("gắn với danh nhân nào").
+        # Province names are too broad for that: "weather in Lạng Sơn" is not about tourism.
+        if hit.alias_span >= 2 and hit.kind != "province":
+            return True
         return hit.alias_span >= 2 and hit.name_coverage >= 0.45
+
+    def _overlaps(self, item_id: str, today: dt.date, window: tuple[dt.date, dt.date]) -> bool:
+        item = self.pack.items[item_id]
+        if not isinstance(item, Event):
+            return True
+        occ = answers.occurrence_for(item, today, window)
+        return occ is not None and occ.start <= window[1] and occ.end >= window[0]
+
+    def _unknown_name(self, text: str, result: SearchResult) -> bool:
+        """True when the question names something we have never heard of ("Đà Lạt",
+        "Hội An", "World Cup"): capitalised words in a row whose pairing never occurs in
+        the content, while no name of ours was typed in full."""
+        if any(a.end - a.start >= 2 for a in result.aliases):
+            return False
+        words = text.split()
+        run: list[str] = []
+        for word in [*words, ""]:
+            if word[:1].isupper():
+                run.extend(tokens(word))
+                continue
+            pairs = list(zip(run, run[1:], strict=False))
+            if pairs and any(p not in self.index.bigrams for p in pairs):
+                return True
+            run = []
+        return False
 
     def _specific_weight(self, result: SearchResult, hits: list[Hit]) -> float:
         """Weight of content words that name something, beyond generic words and provinces."""
@@ -231,15 +272,16 @@ class Engine:
         else:
             start, end = max(window[0], today) if window[1] >= today else window[0], window[1]
         found = self.events_between(start, end, provinces or None)[:EVENTS_LISTED]
-        if window is not None:
-            head = _("Events from {start} to {end}:").format(
-                start=format_date(start, lang, with_lunar=False),
-                end=format_date(end, lang, with_lunar=False),
-            )
+        if window is not None and window[0] == window[1]:
+            head = format_date(window[0], lang) + ":"
+        elif window is not None:
+            head = format_range(window[0], window[1], lang) + ":"
         else:
             head = _("Coming up:")
         if not found:
             text = _("I have no events listed for that time.")
+            if window is not None:
+                text = f"{head}\n{text}"
             later = self.events_between(
                 end + dt.timedelta(days=1), end + dt.timedelta(days=365), provinces or None
             )

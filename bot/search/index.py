@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import math
@@ -81,6 +82,7 @@ class SearchIndex:
         self._doc_tokens = {d.item_id: set(d.fulltext.split()) for d in docs}
         self._name_tokens = {d.item_id: set(tokens(d.names)) for d in docs}
         self._doc_bigrams = {d.item_id: _bigrams(d.fulltext.split()) for d in docs}
+        self.bigrams = frozenset().union(*self._doc_bigrams.values())
         self.vocabulary = vocabulary
         self._choices = sorted(vocabulary)
         n = max(len(docs), 1)
@@ -120,9 +122,16 @@ class SearchIndex:
 
     async def search(self, docs_repo: Docs, text: str, limit: int = 10) -> SearchResult:
         """Candidates for ``text`` from FTS5 and the gazetteer, scored and sorted."""
-        terms = prepare(text, self.vocabulary, self._choices)
+        terms = prepare(text, self.vocabulary, self._choices, self.bigrams)
         words = [t.token for t in terms]
         aliases = self.find_aliases(words)
+        # Inside a name typed in full, no syllable is a stop word: "Lâm" in "Trúc Lâm"
+        # is not "làm", "An" in "Nghệ An" is not "an".
+        in_names = {i for a in aliases if a.end - a.start >= 2 for i in range(a.start, a.end)}
+        terms = [
+            dataclasses.replace(t, stop=False) if i in in_names and t.stop else t
+            for i, t in enumerate(terms)
+        ]
         content = [t for t in terms if not t.stop and (t.known or not t.token.isdigit())]
         weights = {t.token: self._term_weight(t) for t in content}
         total = sum(weights.values())
@@ -174,14 +183,10 @@ class SearchIndex:
                 if t not in doc_tokens:
                     continue
                 pairs = neighbours.get(t, set())
-                covered += w if not pairs or pairs & doc_bigrams else 0.5 * w
+                covered += w if not pairs or pairs & doc_bigrams else 0.25 * w
             hit.coverage = covered / total
             hit.name_coverage = sum(w for t, w in weights.items() if t in name_tokens) / total
-        bigram = (
-            len(query_bigrams & doc_bigrams) / len(query_bigrams)
-            if query_bigrams
-            else 0.0
-        )
+        bigram = len(query_bigrams & doc_bigrams) / len(query_bigrams) if query_bigrams else 0.0
         alias = min(hit.alias_span / max(n_content, 1), 1.0) if hit.alias_span else 0.0
         hit.reasons = {
             "coverage": hit.coverage,

@@ -35,7 +35,9 @@ _EN_WORDS = frozenset(
 )
 
 # Loan words that Vietnamese visitors use as they are ("festival Yên Thế", "tour ATK").
-_LOANWORDS = frozenset("festival tour tours resort homestay camping spa ok online".split())
+_LOANWORDS = frozenset(
+    "festival tour tours resort homestay camping spa ok online unesco atk km".split()
+)
 
 # Accent-less Vietnamese function words and common question words.
 _VI_WORDS = frozenset(
@@ -70,10 +72,24 @@ class LangGuess:
     en: float
 
 
-def _telex_leftover(token: str) -> bool:
-    """"hoj", "lamf": a syllable with a Telex tone key left at the end. Plural "s" is not
-    taken as one, since English plurals ("things") would look the same."""
-    return token[-1] in "fjrx" and len(token) > 1 and is_vietnamese_syllable(token[:-1])
+_TELEX_DOUBLES = (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("aw", "a"), ("ow", "o"))
+
+
+def _telex_leftover(token: str) -> float:
+    """How much ``token`` looks like Vietnamese typed in Telex without the IME ("hoj",
+    "chowi", "nguyeen"): 1 for clear keys, 0.5 for a trailing "s" alone (English plurals
+    look the same), 0 when it is no syllable even after undoing the keys."""
+    plain = token
+    for telex, letter in _TELEX_DOUBLES:
+        plain = plain.replace(telex, letter)
+    plain = plain.replace("uw", "u")
+    strong = plain != token
+    if len(plain) > 1 and plain[-1] in "sfrxj":
+        strong = strong or plain[-1] != "s"
+        plain = plain[:-1]
+    if plain == token or not is_vietnamese_syllable(plain):
+        return 0.0
+    return 1.0 if strong else 0.5
 
 
 def _has_vietnamese_marks(word: str) -> bool:
@@ -114,8 +130,8 @@ def guess_language(text: str, names: Iterable[str] = ()) -> LangGuess:
             vi += 1.5
         elif is_vietnamese_syllable(token):
             vi += 0.5
-        elif _telex_leftover(token):
-            vi += 1
+        elif telex := _telex_leftover(token):
+            vi += telex
         else:
             en += 1
     joined = " " + " ".join(folded_words) + " "

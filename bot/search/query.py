@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.search.stopwords import STOPWORDS
 from bot.search.syllable import is_vietnamese_syllable
@@ -37,17 +37,37 @@ def repair_telex(token: str, vocabulary: Mapping[str, int]) -> str | None:
     return None
 
 
-def correct_typo(token: str, vocabulary: Mapping[str, int], choices: list[str]) -> str | None:
+def correct_typo(
+    token: str,
+    vocabulary: Mapping[str, int],
+    choices: list[str],
+    neighbours: tuple[str | None, str | None] = (None, None),
+    bigrams: frozenset[tuple[str, str]] = frozenset(),
+) -> str | None:
     """The indexed token one edit away from ``token`` (two for long words), if any.
 
-    A token shaped like a Vietnamese syllable is a real word we do not index ("vàng"),
-    not a typo: "correcting" it to a neighbour ("băng") would invent a match.
+    Edits count a swap of two letters as one ("cuogn" → "cuong"). Among equally close
+    candidates, one that forms a known pair with a neighbouring word wins ("Lang Sonn" →
+    "son", not "song"), then the most common one. A token shaped like a Vietnamese
+    syllable is a real word we do not index ("vàng"), not a typo: "correcting" it to a
+    neighbour ("băng") would invent a match.
     """
     if len(token) < 4 or token.isdigit() or is_vietnamese_syllable(token):
         return None
     max_edits = 1 if len(token) < 7 else 2
-    best = process.extractOne(token, choices, scorer=Levenshtein.distance, score_cutoff=max_edits)
-    return str(best[0]) if best else None
+    found = process.extract(token, choices, scorer=OSA.distance, score_cutoff=max_edits, limit=8)
+    if not found:
+        return None
+    before, after = neighbours
+
+    def rank(candidate: str, distance: float) -> tuple[float, int, int]:
+        paired = (before is not None and (before, candidate) in bigrams) or (
+            after is not None and (candidate, after) in bigrams
+        )
+        return (distance, 0 if paired else 1, -vocabulary.get(candidate, 0))
+
+    best = min(found, key=lambda f: rank(str(f[0]), float(f[1])))
+    return str(best[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +82,22 @@ class Term:
 
 
 def prepare(
-    text: str, vocabulary: Mapping[str, int], choices: list[str] | None = None
+    text: str,
+    vocabulary: Mapping[str, int],
+    choices: list[str] | None = None,
+    bigrams: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Term]:
     """Folded, repaired terms of ``text``, at most ``MAX_TOKENS`` of them."""
     terms: list[Term] = []
-    for typed in tokens(text)[:MAX_TOKENS]:
+    words = _apply_synonyms(tokens(text)[:MAX_TOKENS])
+    for i, typed in enumerate(words):
         token, corrected = typed, False
         if typed not in vocabulary and typed not in STOPWORDS:
             fixed = repair_telex(typed, vocabulary)
             if fixed is None and choices is not None:
-                fixed = correct_typo(typed, vocabulary, choices)
+                before = terms[-1].token if terms else None
+                after = words[i + 1] if i + 1 < len(words) else None
+                fixed = correct_typo(typed, vocabulary, choices, (before, after), bigrams)
             if fixed is not None:
                 token, corrected = fixed, True
         terms.append(
@@ -80,10 +106,35 @@ def prepare(
                 token=token,
                 known=token in vocabulary,
                 corrected=corrected,
-                stop=token in STOPWORDS,
+                # Single letters are debris of contractions ("what's") and initials.
+                stop=token in STOPWORDS or (len(token) == 1 and not token.isdigit()),
             )
         )
     return terms
+
+
+# Ways of saying the same thing that the content writes one way.
+_SYNONYMS = {
+    ("cay", "so"): ("km",),
+    ("kilomet",): ("km",),
+    ("kilometers",): ("km",),
+    ("kilometres",): ("km",),
+}
+
+
+def _apply_synonyms(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for key, value in _SYNONYMS.items():
+            if tuple(words[i : i + len(key)]) == key:
+                out += value
+                i += len(key)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def fts_expression(words: list[str]) -> str:

@@ -38,8 +38,21 @@ async def test_language_choice_is_remembered(app: App) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["", "i:", "i:no-such-item", "p:bac-ninh:place:x", "p:a:b", "zz", "m:hoi-lim", "lang:fr",
-     "r:chua-dau", "forget:maybe", "p:bac-ninh:heritage:0", "\x00", "i:" + "x" * 200],
+    [
+        "",
+        "i:",
+        "i:no-such-item",
+        "p:bac-ninh:place:x",
+        "p:a:b",
+        "zz",
+        "m:hoi-lim",
+        "lang:fr",
+        "r:chua-dau",
+        "forget:maybe",
+        "p:bac-ninh:heritage:0",
+        "\x00",
+        "i:" + "x" * 200,
+    ],
 )
 async def test_forged_or_stale_buttons_get_a_polite_answer(app: App, payload: str) -> None:
     replies = await say(app, payload=payload)
