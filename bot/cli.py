@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_calendar import add_calendar_commands
 
     add_calendar_commands(sub, _date)
+    from bot.cli_run import add_run_command
+
+    add_run_command(sub)
     return parser
 
 
@@ -73,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.channels.console import chat
 
         return asyncio.run(chat(settings, args.today, args.user))
+    if args.command == "run":
+        from bot.cli_run import run_command
+
+        return run_command(settings, args)
     from bot.cli_calendar import run_calendar_command
 
     return run_calendar_command(settings, args)

@@ -1,5 +1,1 @@
-"""The Vietnamese lunar calendar, event recurrences, date phrases and date formatting.
-
-``lunar`` converts dates, ``recurrence`` finds when events happen, ``phrases`` reads
-date windows out of questions, and ``format`` writes dates for people.
-"""
+"""Vietnamese lunar calendar, event recurrences, date phrases in questions, date formatting."""

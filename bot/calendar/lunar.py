@@ -196,6 +196,8 @@ def _term_sector(ordinal: int) -> int:
 def _month11_lunation(year: int) -> int:
     """Number ``k`` of the new moon starting month 11, the month of the December solstice."""
     ordinal = dt.date(year, 12, 1).toordinal()
+    # Start two lunations before the new moon nearest 1 December: safely in autumn,
+    # well before the solstice month and far from the 360° → 0° wrap.
     k = round((ordinal + _JD_ORDINAL0 - _JDE_NEW_MOON0) / _SYNODIC_MONTH) - 2
     # The solstice (270°) falls on a day of the month [start, next start) exactly when
     # the sun is short of 270° at the start and has reached it by the next start.

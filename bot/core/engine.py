@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from bot.calendar.format import format_date, format_lunar, format_range
@@ -154,7 +155,7 @@ class Engine:
             if word[:1].isupper():
                 run.extend(tokens(word))
                 continue
-            pairs = list(zip(run, run[1:], strict=False))
+            pairs = list(itertools.pairwise(run))
             if pairs and any(p not in self.index.bigrams for p in pairs):
                 return True
             run = []

@@ -12,8 +12,8 @@ STOPWORDS = frozenset(
     nhieu
     khi khong la lam len luc minh mot nao nay ne nen nhe nho nhung nhu o oi qua ra
     roi sao se tai the thi toi trong tu va vay ve vi voi xin xa xem ah a_ u_ vay_ nhi
-    duoc_ happens happen going on sap upcoming coming soon next choi dep nhat nen things thing see visit
-    attractions
+    duoc_ happens happen going on sap upcoming coming soon next choi dep nhat nen things
+    thing see visit attractions
     """.replace("_", "").split()
 )
 

@@ -60,24 +60,26 @@ class OaTokens:
         await self._conn.commit()
         return cur.rowcount > 0
 
-    async def record_response(self, app_id: str, raw: str) -> int:
+    async def record_response(self, app_id: str, raw: str, received_at: float) -> int:
         """Store an OAuth answer as received, before anything parses it; return its row id."""
         cur = await self._conn.execute(
-            "INSERT INTO zalo_oa_tokens (app_id, state, source, raw) VALUES (?, 'pending', 'oauth', ?)",
-            (app_id, raw),
+            "INSERT INTO zalo_oa_tokens (app_id, state, source, raw, received_at)"
+            " VALUES (?, 'pending', 'oauth', ?, ?)",
+            (app_id, raw, received_at),
         )
         await self._conn.commit()
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def pending(self, app_id: str) -> list[tuple[int, str]]:
-        """Stored answers not parsed yet (a crash came between storing and parsing)."""
+    async def pending(self, app_id: str) -> list[tuple[int, str, float]]:
+        """(row id, raw answer, received at) of answers stored but not parsed yet: a crash
+        came between storing and parsing."""
         async with self._conn.execute(
-            "SELECT id, raw FROM zalo_oa_tokens WHERE app_id = ? AND state = 'pending'"
-            " ORDER BY id",
+            "SELECT id, raw, received_at FROM zalo_oa_tokens"
+            " WHERE app_id = ? AND state = 'pending' ORDER BY id",
             (app_id,),
         ) as cur:
-            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+            return [(int(r[0]), str(r[1]), float(r[2] or 0.0)) for r in await cur.fetchall()]
 
     async def set_pair(
         self, row_id: int, access_token: str, refresh_token: str, expires_at: float

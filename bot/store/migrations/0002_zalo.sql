@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS zalo_oa_tokens (
     access_token TEXT,
     refresh_token TEXT,
     expires_at REAL,  -- unix seconds
+    received_at REAL,  -- unix seconds, when the OAuth answer arrived
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE INDEX IF NOT EXISTS zalo_oa_tokens_app ON zalo_oa_tokens (app_id, state, id);

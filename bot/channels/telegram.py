@@ -1,0 +1,397 @@
+"""Telegram channel: python-telegram-bot handlers between Telegram updates and the core.
+
+Updates become ``Inbound`` messages at this edge and ``Reply`` objects are rendered back
+(``telegram_render``) and sent under one error policy (``telegram_send``). Replies to a
+button press are sent as new messages rather than edits: an edit fails on old or
+deleted messages and cannot carry a venue, while a new message always works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, CallbackQuery, Update, User
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    Updater,
+    filters,
+)
+
+from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_order import ChatOrderedProcessor
+from bot.channels.telegram_render import command_text, inline_results
+from bot.channels.telegram_send import RecipientGone, RetryPolicy, Sender
+from bot.config import Settings
+from bot.core.models import Inbound, Location, Reply
+from bot.core.ports import Conversation
+from bot.i18n import N_, gettext_in, normalize_lang, use_lang
+from bot.i18n import gettext as _
+
+log = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+Context = ContextTypes.DEFAULT_TYPE
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ("message", "callback_query", "inline_query")
+INLINE_LIMIT = 10
+INLINE_CACHE_SECONDS = 30
+# Long-poll length: an idle bot asks twice a minute; queued updates return at once.
+POLL_TIMEOUT = dt.timedelta(seconds=30)
+PROFILE_LANGS = ("vi", "en")
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start and see what I can do")),
+    ("events", N_("Festivals and events coming up")),
+    ("tours", N_("Suggested tours")),
+    ("places", N_("Places to visit")),
+    ("language", N_("Switch language: Tiếng Việt / English")),
+    ("subscribe", N_("Get news of upcoming festivals")),
+    ("unsubscribe", N_("Stop the news")),
+    ("forget", N_("Delete what the bot knows about you")),
+    ("help", N_("How to use this bot")),
+)
+DESCRIPTION = N_(
+    "Festivals, tours and places of Bắc Giang – Bắc Ninh and partner provinces. "
+    "Ask in Vietnamese or English, press the buttons, or share your location to find "
+    "places nearby."
+)
+SHORT_DESCRIPTION = N_("Festivals, tours and places of Bắc Giang – Bắc Ninh and its neighbours.")
+
+
+class TelegramConfigError(ValueError):
+    """The settings do not allow starting the Telegram channel."""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramTuning:
+    """Knobs with production defaults; tests and the benchmark change them.
+
+    ``max_concurrent_updates=1`` processes strictly one update at a time (the baseline).
+    ``connections`` caps Bot API requests in flight and sizes the HTTP pool: 64 at a
+    ~100 ms round trip carry ~600 requests/s, far above Telegram's ~30 messages/s bulk
+    limit. ``http`` picks the transport: aiohttp (``telegram_http``, a quarter of the CPU
+    per call) or PTB's default httpx, with which keep ``connections`` small: httpcore
+    scans every pooled connection, a syscall each, whenever a request starts or ends.
+    """
+
+    max_concurrent_updates: int = 128
+    connections: int = 64
+    http: Literal["aiohttp", "httpx"] = "aiohttp"
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    read_timeout: float = 10.0
+
+
+class TelegramChannel:
+    """The PTB callbacks: each converts an update, asks the core and sends the replies."""
+
+    def __init__(self, conversation: Conversation, sender: Sender, default_lang: str) -> None:
+        self._conversation = conversation
+        self._sender = sender
+        self._default_lang = default_lang
+
+    def _lang(self, user: User | None, replies: list[Reply] | None = None) -> str:
+        # The core knows the language the user chose; the client language is a fallback.
+        if replies:
+            return replies[0].lang
+        return (user and normalize_lang(user.language_code)) or self._default_lang
+
+    async def _converse(
+        self,
+        update: Update,
+        context: Context,
+        *,
+        text: str | None = None,
+        location: Location | None = None,
+    ) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        inbound = _inbound(user, chat.id, text=text, location=location)
+        replies = await self._conversation.handle(inbound)
+        await self._sender.send_replies(context.bot, chat.id, str(user.id), replies)
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Text and every /command: the core parses commands from the text."""
+        message = update.message
+        if message is None or message.text is None:
+            return
+        text = command_text(message.text, context.bot.username)
+        if text is not None:
+            await self._converse(update, context, text=text)
+
+    async def on_location(self, update: Update, context: Context) -> None:
+        """A shared location (the core answers with places nearby)."""
+        message = update.message
+        if message is None or message.location is None:
+            return
+        point = Location(lat=message.location.latitude, lon=message.location.longitude)
+        await self._converse(update, context, location=point)
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        """A button press; always answered, so the client stops its spinner."""
+        query = update.callback_query
+        if query is None:
+            return
+        user = query.from_user
+        if not query.data:  # a game button or an odd client: nothing the core can use
+            with use_lang(self._lang(user)):
+                await self._answer(query, _("This button is not supported."))
+            return
+        # A button under an inline message comes without a chat: answer the user privately.
+        chat_id = update.effective_chat.id if update.effective_chat else user.id
+        inbound = _inbound(user, chat_id, payload=query.data)
+        try:
+            replies = await self._conversation.handle(inbound)
+        except Exception:
+            await self._answer(query, None)  # the error handler apologises in the chat
+            raise
+        if replies:
+            await self._answer(query, None)
+        else:
+            with use_lang(self._lang(user)):
+                await self._answer(query, _("Got it."))
+        await self._sender.send_replies(context.bot, chat_id, str(user.id), replies)
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        await self._sender.call("answerCallbackQuery", partial(query.answer, text=text))
+
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """Inline mode (``@bot festival`` in any chat): shareable cards from the core."""
+        query = update.inline_query
+        if query is None:
+            return
+        lang = normalize_lang(query.from_user.language_code)
+        cards = await self._conversation.cards(query.query, lang, INLINE_LIMIT)
+        results = inline_results(cards)
+        await self._sender.call(
+            "answerInlineQuery",
+            partial(query.answer, results, cache_time=INLINE_CACHE_SECONDS, is_personal=True),
+        )
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log a failed update and apologise to its user in their language."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram: update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update) or update.inline_query is not None:
+            return
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        with use_lang(self._lang(user)):
+            text = _("Sorry, something went wrong. Please try again.")
+        with contextlib.suppress(RecipientGone):  # already recorded as blocked
+            await self._sender.call(
+                "sendMessage",
+                partial(context.bot.send_message, chat.id, text),
+                chat_id=chat.id,
+                user_id=str(user.id),
+            )
+
+    async def set_up_profile(self, app: TelegramApp) -> None:
+        """Commands and descriptions per language (``post_init``); the entry without a
+        language code serves every other client language, in the default language."""
+        bot: ExtBot[Any] = app.bot
+        calls = []
+        for code in (None, *PROFILE_LANGS):
+            lang = code or self._default_lang
+            commands = [BotCommand(name, gettext_in(lang, text)) for name, text in COMMANDS]
+            calls += [
+                self._sender.call(
+                    "setMyCommands", partial(bot.set_my_commands, commands, language_code=code)
+                ),
+                self._sender.call(
+                    "setMyDescription",
+                    partial(
+                        bot.set_my_description,
+                        description=gettext_in(lang, DESCRIPTION),
+                        language_code=code,
+                    ),
+                ),
+                self._sender.call(
+                    "setMyShortDescription",
+                    partial(
+                        bot.set_my_short_description,
+                        short_description=gettext_in(lang, SHORT_DESCRIPTION),
+                        language_code=code,
+                    ),
+                ),
+            ]
+        await asyncio.gather(*calls)
+
+
+def _inbound(
+    user: User,
+    chat_id: int,
+    *,
+    text: str | None = None,
+    payload: str | None = None,
+    location: Location | None = None,
+) -> Inbound:
+    return Inbound(
+        channel=CHANNEL,
+        user_id=str(user.id),
+        chat_id=str(chat_id),
+        text=text,
+        payload=payload,
+        location=location,
+        language_hint=normalize_lang(user.language_code),
+        display_name=user.first_name,
+    )
+
+
+def file_base_url(base_url: str) -> str:
+    """``https://api.telegram.org/bot`` → ``https://api.telegram.org/file/bot``."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("/bot")] + "/file/bot"
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/file/bot"
+
+
+def build_application(
+    settings: Settings, conversation: Conversation, tuning: TelegramTuning | None = None
+) -> TelegramApp:
+    """The PTB application wired to ``conversation``; nothing touches the network yet.
+
+    One ``MessageHandler`` takes all text, commands included: the core parses commands,
+    and ``command_text`` drops ``/cmd@otherbot`` for every command alike. Updates of one
+    chat are handled in order, chats concurrently (``ChatOrderedProcessor``).
+    """
+    tuning = tuning or TelegramTuning()
+    if settings.telegram_token is None:
+        raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
+    sender = Sender(conversation, tuning.retry, tuning.connections)
+    channel = TelegramChannel(conversation, sender, settings.default_lang)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(file_base_url(settings.telegram_base_url))
+        .post_init(channel.set_up_profile)
+    )
+    if tuning.http == "aiohttp":
+        builder = builder.request(
+            AiohttpRequest(tuning.connections, read_timeout=tuning.read_timeout)
+        ).get_updates_request(AiohttpRequest(1))
+    else:
+        # httpx logs every request URL at INFO level, and Bot API URLs contain the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        builder = builder.read_timeout(tuning.read_timeout).connection_pool_size(tuning.connections)
+    if tuning.max_concurrent_updates > 1:
+        builder = builder.concurrent_updates(ChatOrderedProcessor(tuning.max_concurrent_updates))
+    app: TelegramApp = builder.build()
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, channel.on_text))
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, channel.on_location)
+    )
+    app.add_handler(CallbackQueryHandler(channel.on_callback))
+    app.add_handler(InlineQueryHandler(channel.on_inline))
+    app.add_error_handler(channel.on_error)
+    return app
+
+
+def webhook_config(settings: Settings) -> tuple[str, str, str]:
+    """(public URL, local path, secret); refuses to run a webhook anyone could post to."""
+    url = settings.telegram_webhook_url
+    if not url:
+        raise TelegramConfigError("webhook mode needs TOURBOT_TELEGRAM_WEBHOOK_URL")
+    secret = settings.telegram_webhook_secret
+    value = secret.get_secret_value() if secret is not None else ""
+    if not value:
+        raise TelegramConfigError("webhook mode needs TOURBOT_TELEGRAM_WEBHOOK_SECRET")
+    allowed = value.replace("_", "").replace("-", "")
+    if len(value) > 256 or not (allowed.isascii() and allowed.isalnum()):
+        raise TelegramConfigError("the webhook secret must be 1-256 of A-Z a-z 0-9 _ -")
+    return url, urlsplit(url).path.lstrip("/"), value
+
+
+def _updater(app: TelegramApp) -> Updater:
+    if app.updater is None:
+        raise TelegramConfigError("the application was built without an updater")
+    return app.updater
+
+
+async def _until(stop: asyncio.Event | None) -> None:
+    if stop is None:
+        await asyncio.Future()  # until cancelled
+    else:
+        await stop.wait()
+
+
+async def _run(
+    app: TelegramApp,
+    start_updates: Callable[[Updater], Awaitable[object]],
+    stop: asyncio.Event | None,
+) -> None:
+    """PTB's embedding sequence around ``start_updates``; a stop or a cancellation
+    stops the updates first, then lets the handlers in progress finish."""
+    updater = _updater(app)
+    async with app:
+        if app.post_init is not None:  # PTB calls it only from its own run_* helpers
+            await app.post_init(app)
+        await app.start()
+        try:
+            await start_updates(updater)
+            try:
+                await _until(stop)
+            finally:
+                await updater.stop()
+        finally:
+            await app.stop()
+
+
+async def run_polling(app: TelegramApp, stop: asyncio.Event | None = None) -> None:
+    """Poll for updates until ``stop`` is set (or the task is cancelled), then stop cleanly."""
+    start = partial(
+        Updater.start_polling, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+    )
+    await _run(app, start, stop)
+
+
+async def run_webhook(
+    app: TelegramApp, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Serve the webhook (PTB's tornado server, which answers 403 without the secret
+    header) and register it with Telegram; run until ``stop`` or cancellation."""
+    url, path, secret = webhook_config(settings)
+    start = partial(
+        Updater.start_webhook,
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=path,
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=list(ALLOWED_UPDATES),
+    )
+    await _run(app, start, stop)
+
+
+async def serve(
+    settings: Settings,
+    conversation: Conversation,
+    webhook: bool,
+    stop: asyncio.Event,
+    tuning: TelegramTuning | None = None,
+) -> None:
+    """Run the Telegram channel until ``stop`` is set (the CLI entry point)."""
+    if webhook:
+        webhook_config(settings)  # fail before touching the network
+    app = build_application(settings, conversation, tuning)
+    if webhook:
+        await run_webhook(app, settings, stop)
+    else:
+        await run_polling(app, stop)

@@ -1,0 +1,71 @@
+"""``tourbot run``: serve the messenger channels (any combination) in one process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("telegram", "zalo-bot", "zalo-oa")
+
+
+def add_run_command(sub: Any) -> None:
+    run = sub.add_parser("run", help="serve Telegram and/or Zalo")
+    run.add_argument(
+        "--channel",
+        default="telegram",
+        help=f"comma-separated channels among {', '.join(CHANNELS)} (default: telegram)",
+    )
+    run.add_argument("--webhook", action="store_true", help="webhook mode instead of polling")
+
+
+def run_command(settings: Settings, args: argparse.Namespace) -> int:
+    channels = [c.strip() for c in args.channel.split(",") if c.strip()]
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown or not channels:
+        print(f"error: unknown channel(s) {', '.join(unknown) or '(none)'}; use {CHANNELS}")
+        return 2
+    return asyncio.run(serve(settings, channels, args.webhook))
+
+
+async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
+    """Build the app once and run every requested channel until SIGINT/SIGTERM."""
+    from bot.app import build_app
+
+    app = await build_app(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with asyncio.TaskGroup() as group:
+            if "telegram" in channels:
+                from bot.channels.telegram import serve as serve_telegram
+
+                group.create_task(serve_telegram(settings, app.conversation, webhook, stop))
+            if "zalo-bot" in channels or "zalo-oa" in channels:
+                from bot.channels.zalo_common import ZaloSettings
+
+                zalo = ZaloSettings()
+                if "zalo-bot" in channels:
+                    from bot.channels.zalo_bot import serve_zalo_bot
+
+                    group.create_task(
+                        serve_zalo_bot(settings, zalo, app.conversation, app.conn, webhook, stop)
+                    )
+                if "zalo-oa" in channels:
+                    from bot.channels.zalo_oa import serve_zalo_oa
+
+                    group.create_task(
+                        serve_zalo_oa(settings, zalo, app.conversation, app.conn, stop)
+                    )
+            log.info("serving %s", ", ".join(channels))
+    finally:
+        await app.close()
+    return 0

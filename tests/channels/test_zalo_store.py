@@ -1,0 +1,78 @@
+"""The Zalo repositories and their migration, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.store.db import connect
+from bot.store.zalo import NumberedOptions, OaInteractions, SeenMessages
+
+ZALO_TABLES = {"zalo_oa_tokens", "zalo_seen", "zalo_options", "zalo_oa_interactions"}
+
+
+def migration(name: str) -> str:
+    return resources.files("bot.store.migrations").joinpath(name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await connect(tmp_path / "zalo.sqlite3")
+    yield connection
+    await connection.close()
+
+
+async def tables(conn: aiosqlite.Connection) -> set[str]:
+    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+        return {row[0] for row in await cur.fetchall()}
+
+
+async def test_migration_needs_nothing_but_the_first_one(tmp_path: Path) -> None:
+    # Applied right after 0001 (as before 0002 existed) and again (idempotent).
+    async with aiosqlite.connect(tmp_path / "bare.sqlite3") as conn:
+        await conn.executescript(migration("0001_init.sql"))
+        await conn.executescript(migration("0003_zalo.sql"))
+        await conn.executescript(migration("0003_zalo.sql"))
+        assert await tables(conn) >= ZALO_TABLES
+
+
+async def test_connect_applies_it(conn: aiosqlite.Connection) -> None:
+    assert await tables(conn) >= ZALO_TABLES
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    assert row is not None and row[0] >= 3
+
+
+async def test_seen_ids_are_per_channel_and_pruned(conn: aiosqlite.Connection) -> None:
+    seen = SeenMessages(conn)
+    assert await seen.add("zalo-bot", "m1", now=100.0)
+    assert not await seen.add("zalo-bot", "m1", now=200.0)
+    assert await seen.add("zalo-oa", "m1", now=100.0)
+    assert await seen.add("zalo-bot", "m2", now=300.0)
+    assert await seen.prune("zalo-bot", before=250.0) == 1
+    assert await seen.add("zalo-bot", "m1", now=400.0)  # forgotten after the window
+    assert not await seen.add("zalo-bot", "m2", now=400.0)
+
+
+async def test_numbered_options_expire_and_are_replaced(conn: aiosqlite.Connection) -> None:
+    options = NumberedOptions(conn)
+    await options.save("zalo-bot", "u1", ["a", "b"], now=100.0)
+    assert await options.load("zalo-bot", "u1", newer_than=50.0) == ["a", "b"]
+    assert await options.load("zalo-bot", "u1", newer_than=150.0) == []
+    assert await options.load("zalo-oa", "u1", newer_than=50.0) == []
+    await options.save("zalo-bot", "u1", ["c"], now=200.0)
+    assert await options.load("zalo-bot", "u1", newer_than=50.0) == ["c"]
+    await options.save("zalo-bot", "u1", [], now=300.0)
+    assert await options.load("zalo-bot", "u1", newer_than=0.0) == []
+
+
+async def test_last_interaction_only_moves_forward(conn: aiosqlite.Connection) -> None:
+    interactions = OaInteractions(conn)
+    assert await interactions.last("u1") is None
+    await interactions.touch("u1", 200.0)
+    await interactions.touch("u1", 100.0)  # a late, older event
+    assert await interactions.last("u1") == 200.0

@@ -1,0 +1,381 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and benchmarks.
+
+It speaks HTTP like api.telegram.org does to python-telegram-bot (``POST
+/bot<token>/<method>``, form-encoded or multipart bodies whose non-string values are
+JSON), queues updates for ``getUpdates`` long polls, records every call in order and can
+inject faults (429 with ``retry_after``, 403, 400, 5xx, slow answers) per method and chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-fake-token"
+BOT_USER: dict[str, Any] = {
+    "id": 42,
+    "is_bot": True,
+    "first_name": "TourBot",
+    "username": "tour_test_bot",  # PTB's command parsing needs it
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+# Values of these keys are free text and stay strings even when they look like JSON.
+_TEXT_KEYS = frozenset(
+    "text caption title address query description short_description name url secret_token"
+    " parse_mode language_code next_offset callback_query_id inline_query_id"
+    " inline_message_id".split()
+)
+_ERRORS = {
+    400: "Bad Request: chat not found",
+    403: "Forbidden: bot was blocked by the user",
+    429: "Too Many Requests: retry after {retry_after}",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request the fake received; ``time`` is ``time.perf_counter()`` on arrival."""
+
+    method: str
+    params: dict[str, Any]
+    time: float
+    status: int = 200
+
+    @property
+    def chat_id(self) -> Any:
+        return self.params.get("chat_id")
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+
+@dataclass(slots=True)
+class Fault:
+    method: str
+    status: int  # 200 = answer normally (after ``delay``)
+    chat_id: int | None
+    times: int
+    delay: float
+    retry_after: int | None
+    description: str | None
+
+
+class FakeTelegram:
+    """The server. Use ``async with FakeTelegram() as fake:``; point PTB at ``base_url``."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.pushed_at: dict[int, float] = {}  # update_id -> perf_counter() when queued
+        self.on_call: Callable[[Call], None] | None = None  # e.g. a benchmark's clock
+        self.webhook: dict[str, Any] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._arrived = asyncio.Event()  # replaced after each push or call
+        self._called = asyncio.Event()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock, backlog=1024).start()
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._arrived.set()  # end pending long polls now
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # -- updates ---------------------------------------------------------------------
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update (``update_id`` assigned when absent) for ``getUpdates``."""
+        if "update_id" not in update:
+            update["update_id"] = next(self._ids)
+        self._updates.append(update)
+        self.pushed_at[update["update_id"]] = time.perf_counter()
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+        return int(update["update_id"])
+
+    def user(self, user_id: int, language_code: str | None = "en") -> dict[str, Any]:
+        out: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code is not None:
+            out["language_code"] = language_code
+        return out
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+
+    def message_update(
+        self,
+        user_id: int,
+        text: str | None = None,
+        *,
+        language_code: str | None = "en",
+        chat_id: int | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
+        """An update dict (not queued): for ``push`` or a webhook POST."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id if chat_id is not None else user_id),
+            "from": self.user(user_id, language_code),
+        }
+        if text is not None:
+            message["text"] = text
+            if text.startswith("/"):
+                length = len(text.split(maxsplit=1)[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if location is not None:
+            message["location"] = {"latitude": location[0], "longitude": location[1]}
+        return {"update_id": next(self._ids), "message": message}
+
+    def push_message(self, user_id: int, text: str, **kwargs: Any) -> int:
+        return self.push(self.message_update(user_id, text, **kwargs))
+
+    def push_command(self, user_id: int, command: str, args: str = "", **kwargs: Any) -> int:
+        text = f"/{command} {args}".rstrip()
+        return self.push(self.message_update(user_id, text, **kwargs))
+
+    def push_location(self, user_id: int, lat: float, lon: float, **kwargs: Any) -> int:
+        return self.push(self.message_update(user_id, location=(lat, lon), **kwargs))
+
+    def push_callback(
+        self,
+        user_id: int,
+        data: str | None,
+        *,
+        language_code: str | None = "en",
+        with_message: bool = True,
+        game_short_name: str | None = None,
+    ) -> int:
+        query: dict[str, Any] = {
+            "id": str(next(self._ids)),
+            "from": self.user(user_id, language_code),
+            "chat_instance": f"ci{user_id}",
+        }
+        if data is not None:
+            query["data"] = data
+        if game_short_name is not None:
+            query["game_short_name"] = game_short_name
+        if with_message:
+            query["message"] = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self._chat(user_id),
+                "from": BOT_USER,
+                "text": "menu",
+            }
+        else:
+            query["inline_message_id"] = f"inline{user_id}"
+        return self.push({"callback_query": query})
+
+    def push_inline_query(
+        self, user_id: int, query: str, *, language_code: str | None = "en"
+    ) -> int:
+        inline = {
+            "id": str(next(self._ids)),
+            "from": self.user(user_id, language_code),
+            "query": query,
+            "offset": "",
+        }
+        return self.push({"inline_query": inline})
+
+    # -- faults and observation ------------------------------------------------------
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        times: int = 1,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        description: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` (for ``chat_id``) with ``status``."""
+        self._faults.append(Fault(method, status, chat_id, times, delay, retry_after, description))
+
+    def slow(
+        self, method: str, delay: float, *, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Delay the next ``times`` answers to ``method``, then answer normally."""
+        self.fail(method, 200, times=times, chat_id=chat_id, delay=delay)
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - tests read better with the limit inline
+    ) -> list[Call]:
+        """Wait until ``count`` calls of ``method`` match ``predicate``; return them all."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = [c for c in self.calls_of(method) if predicate is None or predicate(c)]
+            if len(found) >= count:
+                return found
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"{count} x {method} not seen in {timeout}s; calls: {seen}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._called.wait(), remaining)
+
+    # -- HTTP ------------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        form = await request.post() if request.can_read_body else {}
+        params = {key: _decode(key, value) for key, value in form.items()}
+        fault = self._take_fault(method, params.get("chat_id"))
+        status = fault.status if fault is not None else 200
+        self._record(Call(method, params, time.perf_counter(), status))
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault is not None and fault.status != 200:
+            description = fault.description or _ERRORS.get(fault.status, "Error")
+            return _error(
+                fault.status, description.format(retry_after=fault.retry_after), fault.retry_after
+            )
+        if method == "getUpdates":
+            result: Any = await self._get_updates(params)
+        else:
+            result = self._result(method, params)
+        return web.json_response({"ok": True, "result": result})
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
+        self._called.set()
+        self._called = asyncio.Event()
+
+    def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
+        for fault in self._faults:
+            wanted = fault.chat_id is None or fault.chat_id == chat_id
+            if fault.method == method and fault.times > 0 and wanted:
+                fault.times -= 1
+                return fault
+        return None
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        # An offset confirms every earlier update; unconfirmed ones survive dropped polls.
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + float(params.get("timeout") or 0)
+        while not self._updates and not self._closing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        return self._updates[:limit]
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "sendMessage":
+            return self._message(params, text=params.get("text", ""))
+        if method == "sendVenue":
+            location = {"latitude": params["latitude"], "longitude": params["longitude"]}
+            venue = {"location": location, "title": params["title"], "address": params["address"]}
+            return self._message(params, venue=venue, location=location)
+        if method == "sendLocation":
+            location = {"latitude": params["latitude"], "longitude": params["longitude"]}
+            return self._message(params, location=location)
+        if method == "editMessageText" and "chat_id" in params:
+            return self._message(params, text=params.get("text", ""))
+        if method == "setWebhook":
+            self.webhook = {"url": params.get("url", ""), "secret": params.get("secret_token")}
+        if method == "deleteWebhook":
+            self.webhook = {}
+        if method == "getWebhookInfo":
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": len(self._updates),
+            }
+        return True  # answerCallbackQuery, setMyCommands, unknown methods, ...
+
+    def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = params.get("chat_id", 0)
+        message = {
+            "message_id": params.get("message_id") or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id if isinstance(chat_id, int) else 0),
+            "from": BOT_USER,
+            **content,
+        }
+        if isinstance(params.get("reply_markup"), dict):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+
+def _decode(key: str, value: Any) -> Any:
+    if not isinstance(value, str) or key in _TEXT_KEYS:
+        return value  # free text, or an uploaded file
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=status)
