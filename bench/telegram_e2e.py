@@ -13,7 +13,7 @@ other machines: in-process they would eat half of the CPU being measured. Latenc
 measured in that process, on one clock. ``--api-latency`` adds a delay to every Bot API
 answer, to see the effect of a real network round trip.
 
-    .venv/bin/python bench/telegram_e2e.py [--users 200] [--updates 2000] [--rate 400]
+    .venv/bin/python bench/telegram_e2e.py [--users 200] [--updates 2000] [--rate 300]
 """
 
 from __future__ import annotations
@@ -315,11 +315,17 @@ async def main(args: argparse.Namespace) -> int:
                     results.append(result)
     finally:
         fake.close()
-    ours = results[0]
+    steady, burst = results[0], results[1]
     sound = all(r.lost == 0 and r.duplicated == 0 and r.out_of_order == 0 for r in results)
-    fast = ours.rate >= 300 and ours.percentile(0.99) <= 100
+    # Open loop: the steady run can only go as fast as it is fed, so "sustains the rate"
+    # means it kept up with it (within 3 %) at a p99 under 100 ms; the burst is the ceiling.
+    kept_up = args.rate >= 300 and steady.rate >= 0.97 * args.rate
+    fast = kept_up and steady.percentile(0.99) <= 100 and burst.rate >= 300
     print(f"no lost, duplicated or reordered reply: {'yes' if sound else 'NO'}")
-    print(f"target (ours, steady): >= 300 upd/s and p99 <= 100 ms: {'met' if fast else 'MISSED'}")
+    print(
+        f"target (ours): sustains >= 300 upd/s with p99 <= 100 ms, ceiling >= 300 upd/s:"
+        f" {'met' if fast else 'MISSED'}"
+    )
     return 0 if sound and fast else 1
 
 
@@ -327,7 +333,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--updates", type=int, default=2000)
-    parser.add_argument("--rate", type=float, default=400.0, help="steady updates per second")
+    parser.add_argument("--rate", type=float, default=300.0, help="steady updates per second")
     parser.add_argument("--api-latency", type=float, default=0.0, help="ms per Bot API answer")
     parser.add_argument("--core", choices=("auto", "real", "echo"), default="auto")
     sys.exit(asyncio.run(main(parser.parse_args())))

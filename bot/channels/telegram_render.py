@@ -28,20 +28,18 @@ _COMMAND_RE = re.compile(r"^(/[A-Za-z0-9_]{1,32})@([A-Za-z0-9_]+)(.*)$", re.DOTA
 _URL_SCHEMES = ("https://", "http://", "tg://")
 
 
-def _units(ch: str) -> int:
-    return 2 if ord(ch) > 0xFFFF else 1
-
-
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it (characters outside the BMP, e.g. emoji, count twice)."""
-    return sum(_units(ch) for ch in text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _fit(text: str, budget: int) -> int:
     """How many leading characters of ``text`` fit into ``budget`` UTF-16 units."""
+    if utf16_len(text) <= budget:
+        return len(text)
     used = 0
     for index, ch in enumerate(text):
-        used += _units(ch)
+        used += 2 if ord(ch) > 0xFFFF else 1
         if used > budget:
             return index
     return len(text)

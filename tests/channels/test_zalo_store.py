@@ -15,8 +15,12 @@ from bot.store.zalo import NumberedOptions, OaInteractions, SeenMessages
 ZALO_TABLES = {"zalo_oa_tokens", "zalo_seen", "zalo_options", "zalo_oa_interactions"}
 
 
-def migration(name: str) -> str:
-    return resources.files("bot.store.migrations").joinpath(name).read_text(encoding="utf-8")
+def migration(suffix: str) -> tuple[int, str]:
+    """(number, SQL) of the migration file named ``NNNN<suffix>``."""
+    for entry in resources.files("bot.store.migrations").iterdir():
+        if entry.name.endswith(suffix) and entry.name[:4].isdigit():
+            return int(entry.name[:4]), entry.read_text(encoding="utf-8")
+    raise AssertionError(f"no migration *{suffix}")
 
 
 @pytest.fixture
@@ -34,9 +38,9 @@ async def tables(conn: aiosqlite.Connection) -> set[str]:
 async def test_migration_needs_nothing_but_the_first_one(tmp_path: Path) -> None:
     # Applied right after 0001 (its tables need nothing else) and again (idempotent).
     async with aiosqlite.connect(tmp_path / "bare.sqlite3") as conn:
-        await conn.executescript(migration("0001_init.sql"))
-        await conn.executescript(migration("0002_zalo.sql"))
-        await conn.executescript(migration("0002_zalo.sql"))
+        await conn.executescript(migration("_init.sql")[1])
+        await conn.executescript(migration("_zalo.sql")[1])
+        await conn.executescript(migration("_zalo.sql")[1])
         assert await tables(conn) >= ZALO_TABLES
 
 

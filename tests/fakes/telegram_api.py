@@ -1,9 +1,9 @@
 """A fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and benchmarks.
 
-It speaks HTTP like api.telegram.org does to python-telegram-bot (``POST
-/bot<token>/<method>``, form-encoded or multipart bodies whose non-string values are
-JSON), queues updates for ``getUpdates`` long polls, records every call in order and can
-inject faults (429 with ``retry_after``, 403, 400, 5xx, slow answers) per method and chat.
+It speaks HTTP like api.telegram.org (``POST /bot<token>/<method>`` with a JSON body, or
+a form-encoded or multipart one whose non-string values are JSON, or none), queues
+updates for ``getUpdates`` long polls, records every call in order and can inject faults
+(429 with ``retry_after``, 403, 400, 5xx, slow answers) per method and chat.
 """
 
 from __future__ import annotations
@@ -277,8 +277,11 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
-        form = await request.post() if request.can_read_body else {}
-        params = {key: _decode(key, value) for key, value in form.items()}
+        if request.content_type == "application/json":
+            params = dict(await request.json()) if request.can_read_body else {}
+        else:
+            form = await request.post() if request.can_read_body else {}
+            params = {key: _decode(key, value) for key, value in form.items()}
         fault = self._take_fault(method, params.get("chat_id"))
         status = fault.status if fault is not None else 200
         self._record(Call(method, params, time.perf_counter(), status))
