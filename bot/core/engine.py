@@ -13,7 +13,7 @@ from bot.calendar.recurrence import Occurrence, occurrences_between
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province
 from bot.core import answers
-from bot.core.intent import KIND_BOOST, Intent, intents
+from bot.core.intent import KIND_BOOST, Intent, cue_words, intents
 from bot.core.models import Button, ItemRef, Reply
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
@@ -77,18 +77,22 @@ class Engine:
         if match is not None:
             a, b = match.span
             rest = fold(text)[:a] + " " + fold(text)[b:]
-        result = await self.index.search(self.docs, rest)
+        result = await self.index.search(self.docs, rest, cues=cue_words(folded))
         hits = self._boosted(result, wanted)
         specific = self._specific_weight(result, hits)
         provinces = self._provinces_named(result)
         if (Intent.GREETING in wanted or Intent.HELP in wanted) and specific == 0:
             return Answer(self._help(lang), folded, [])
-        top = hits[0] if hits else None
+        # The best-scored item the question really points at (an intent boost can lift a
+        # loosely matching item above the one whose name was typed).
+        top = next((h for h in hits[:5] if self._confident(h, result)), hits[0] if hits else None)
         answered = top is not None and self._confident(top, result)
+        if top is not None and hits and top is not hits[0]:
+            hits = [top, *[h for h in hits if h is not top]]
         if answered and self._unknown_name(text, result):
             answered = False
         window = (match.window.start, match.window.end) if match else None
-        about_dates = bool(wanted & {Intent.EVENTS, Intent.WHEN}) or not any(
+        about_dates = bool(wanted & {Intent.EVENTS, Intent.WHEN, Intent.CONVERT}) or not any(
             not t.stop for t in result.terms
         )
         if match is not None and window is not None and about_dates:
@@ -224,9 +228,19 @@ class Engine:
                 ):
                     continue
                 refs.append(answers.item_ref(other, occ))
-                titles.append(other.name.get(lang))
+                title = other.name.get(lang)
+                if occ is not None:
+                    title += f" ({format_range(occ.start, occ.end, lang)})"
+                titles.append(title)
             if titles:
                 parts.append(_("See also: {names}").format(names="; ".join(titles)))
+            # A runner-up almost as good as the winner gets its summary too: the
+            # question may be about it ("where was Hồ Chí Minh born" → the square and
+            # Kim Liên both match).
+            close = [h for h in others[:1] if h.score >= 0.9 * top.score]
+            for h in close:
+                other = self.pack.items[h.item_id]
+                parts.append(f"{other.name.get(lang)}: {other.summary.get(lang)}")
         buttons = answers.item_buttons(item)
         if len(refs) > 1:
             buttons += (tuple(Button(r.title[:40], payload=f"i:{r.id}") for r in refs[1:]),)
@@ -276,7 +290,7 @@ class Engine:
         if window is not None and window[0] == window[1]:
             head = format_date(window[0], lang) + ":"
         elif window is not None:
-            head = format_range(window[0], window[1], lang) + ":"
+            head = f"{format_date(window[0], lang)} – {format_date(window[1], lang)}:"
         else:
             head = _("Coming up:")
         if not found:

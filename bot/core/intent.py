@@ -16,6 +16,7 @@ class Intent(enum.Enum):
     MERGER = "merger"
     THINGS_TO_DO = "things_to_do"
     LUNAR_TODAY = "lunar_today"
+    CONVERT = "convert"
     GREETING = "greeting"
     HELP = "help"
 
@@ -35,6 +36,7 @@ _PATTERNS: dict[Intent, str] = {
     r"|tham quan|attractions|di dau|nen den|worth visiting|sightseeing|diem du lich",
     Intent.LUNAR_TODAY: r"(hom nay|ngay mai|today|tomorrow).*(am lich|lunar)|(am lich|lunar).*"
     r"(hom nay|today)",
+    Intent.CONVERT: r"duong lich|am lich|\blunar\b|\bsolar\b|gregorian",
     Intent.GREETING: r"^(xin )?chao\b|^(hello|hi|hey|alo|good (morning|afternoon|evening))\b",
     Intent.HELP: r"^(help|giup|tro giup|huong dan)\b|ban (lam|giup) (duoc )?gi|what can you do",
 }
@@ -44,6 +46,21 @@ _COMPILED = {intent: re.compile(p) for intent, p in _PATTERNS.items()}
 def intents(folded: str) -> set[Intent]:
     """Every intent whose cue appears in the folded question."""
     return {intent for intent, rx in _COMPILED.items() if rx.search(folded)}
+
+
+# Cues that are also the subject of a question ("lễ hội", "tour", "đặc sản") stay content.
+_CONTENT_CUES = {Intent.EVENTS, Intent.TOUR, Intent.FOOD}
+
+
+def cue_words(folded: str) -> frozenset[str]:
+    """Words of the question that only carry its intent ("khi nao", "how far", "part of")."""
+    out: set[str] = set()
+    for intent, rx in _COMPILED.items():
+        if intent in _CONTENT_CUES:
+            continue
+        for match in rx.finditer(folded):
+            out.update(re.findall(r"[0-9a-z]+", match.group()))
+    return frozenset(out)
 
 
 # Which kinds of item each intent favours, and by how much (added to the search score).

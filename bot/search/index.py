@@ -120,9 +120,11 @@ class SearchIndex:
                     hits.append(AliasHit(item_id, i, i + n))
         return hits
 
-    async def search(self, docs_repo: Docs, text: str, limit: int = 10) -> SearchResult:
+    async def search(
+        self, docs_repo: Docs, text: str, limit: int = 10, cues: frozenset[str] = frozenset()
+    ) -> SearchResult:
         """Candidates for ``text`` from FTS5 and the gazetteer, scored and sorted."""
-        terms = prepare(text, self.vocabulary, self._choices, self.bigrams)
+        terms = prepare(text, self.vocabulary, self._choices, self.bigrams, cues)
         words = [t.token for t in terms]
         aliases = self.find_aliases(words)
         # Inside a name typed in full, no syllable is a stop word: "Lâm" in "Trúc Lâm"

@@ -119,7 +119,12 @@ def guess_language(text: str, names: Iterable[str] = ()) -> LangGuess:
     for i, (word, token) in enumerate(zip(words, folded_words, strict=True)):
         marked = _has_vietnamese_marks(word)
         if i in in_name:
-            vi += 0.5 if marked else 0.0
+            # A name votes weakly Vietnamese, unless its word is plainly not Vietnamese
+            # ("Lục Ngạn lychee", "Tam Thanh cave" are English names).
+            if marked:
+                vi += 0.5
+            elif token not in _LOANWORDS and not is_vietnamese_syllable(token):
+                en += 1
         elif marked:
             vi += 3
         elif token in _LOANWORDS:
@@ -157,15 +162,12 @@ def detect_language(
     if guess.lang is not None:
         return guess.lang
     words = [fold(w) for w in _WORD_RE.findall(text)]
-    words = [w for w in words if w.isascii()]
-    in_name = _name_positions(words, names)
+    words = [w for w in words if w.isascii() and not w.isdigit()]
+    # Words that cannot be Vietnamese, names included ("Lục Ngạn lychee").
     foreign = [
         w
-        for i, w in enumerate(words)
-        if i not in in_name
-        and w not in _LOANWORDS
-        and not is_vietnamese_syllable(w)
-        and not _telex_leftover(w)
+        for w in words
+        if w not in _LOANWORDS and not is_vietnamese_syllable(w) and not _telex_leftover(w)
     ]
     if words and not foreign:
         return "vi"

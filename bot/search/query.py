@@ -81,14 +81,34 @@ class Term:
     stop: bool
 
 
+_RAW_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def capitalised_tokens(text: str) -> set[str]:
+    """Folded tokens of words written with a capital letter, except a message's first
+    word: "Lâm" in "Trúc Lâm" and "Minh" in "Hồ Chí Minh" are names, not "làm", "mình"."""
+    out: set[str] = set()
+    for i, match in enumerate(_RAW_WORD_RE.finditer(text)):
+        word = match.group()
+        if i > 0 and word[:1].isupper():
+            out.update(tokens(word))
+    return out
+
+
 def prepare(
     text: str,
     vocabulary: Mapping[str, int],
     choices: list[str] | None = None,
     bigrams: frozenset[tuple[str, str]] = frozenset(),
+    cues: frozenset[str] = frozenset(),
 ) -> list[Term]:
-    """Folded, repaired terms of ``text``, at most ``MAX_TOKENS`` of them."""
+    """Folded, repaired terms of ``text``, at most ``MAX_TOKENS`` of them.
+
+    ``cues`` are words that only say what kind of answer is wanted ("khi nào", "how
+    far"): they steer the intent and are not content to be covered.
+    """
     terms: list[Term] = []
+    names = capitalised_tokens(text)
     words = _apply_synonyms(tokens(text)[:MAX_TOKENS])
     for i, typed in enumerate(words):
         token, corrected = typed, False
@@ -107,7 +127,10 @@ def prepare(
                 known=token in vocabulary,
                 corrected=corrected,
                 # Single letters are debris of contractions ("what's") and initials.
-                stop=token in STOPWORDS or (len(token) == 1 and not token.isdigit()),
+                stop=typed not in names
+                and (
+                    token in STOPWORDS or token in cues or (len(token) == 1 and not token.isdigit())
+                ),
             )
         )
     return terms
