@@ -85,8 +85,11 @@ class Engine:
             return Answer(self._help(lang), folded, [])
         # The best-scored item the question really points at (an intent boost can lift a
         # loosely matching item above the one whose name was typed).
-        top = next((h for h in hits[:5] if self._confident(h, result)), hits[0] if hits else None)
-        answered = top is not None and self._confident(top, result)
+        runs = self._name_runs(text)
+        top = next(
+            (h for h in hits[:5] if self._confident(h, result, runs)), hits[0] if hits else None
+        )
+        answered = top is not None and self._confident(top, result, runs)
         if top is not None and hits and top is not hits[0]:
             hits = [top, *[h for h in hits if h is not top]]
         if answered and self._unknown_name(text, result):
@@ -128,8 +131,31 @@ class Engine:
                 hit.score += 0.5
         return sorted(result.hits, key=lambda h: (-h.score, h.item_id))
 
-    def _confident(self, hit: Hit, result: SearchResult) -> bool:
+    def _name_runs(self, text: str) -> list[list[str]]:
+        """Names the visitor capitalised ("Hà Nội", "Trúc Lâm"), two words or more, all of
+        them words we index (typos are left to the search)."""
+        runs: list[list[str]] = []
+        run: list[str] = []
+        # The first word is capitalised because it starts the sentence, not as a name;
+        # single letters are the "s" of "Giang's".
+        for i, word in enumerate([*text.split(), ""]):
+            if i > 0 and word[:1].isupper():
+                run.extend(t for t in tokens(word) if len(t) > 1)
+                continue
+            if len(run) >= 2 and all(t in self.index.vocabulary for t in run):
+                runs.append(run)
+            run = []
+        return runs
+
+    def _confident(
+        self, hit: Hit, result: SearchResult, runs: list[list[str]] | None = None
+    ) -> bool:
         if result.content_weight <= 0:
+            return False
+        # An item that does not mention a name the visitor typed is about something else:
+        # "thời tiết Hà Nội" is not answered by a page that says "thời tiết" and "Hà Nội"
+        # apart, nor "Đà Lạt" by a page about seasons.
+        if runs and not all(self.index.mentions(hit.item_id, run) for run in runs):
             return False
         if hit.coverage >= ANSWER_COVERAGE:
             return True

@@ -105,6 +105,11 @@ class SearchIndex:
             await docs_repo.replace_all(docs, pack.fingerprint)
         return cls(pack, docs, await docs_repo.vocabulary())
 
+    def mentions(self, item_id: str, words: Sequence[str]) -> bool:
+        """Whether the item's text has ``words`` next to each other (pair by pair)."""
+        pairs = set(itertools.pairwise(words))
+        return pairs <= self._doc_bigrams[item_id] if pairs else True
+
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._max_idf)
 
