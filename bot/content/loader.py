@@ -45,12 +45,18 @@ class ContentPack:
     items: dict[str, Item]
     fingerprint: str
     files: dict[str, str] = field(default_factory=dict)  # id -> relative file path
+    # Per-kind lists, computed once: the pack is read on every message.
+    _by_kind: dict[str, list[Item]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for item in self.items.values():
+            self._by_kind.setdefault(item.kind, []).append(item)
 
     def of_kind(self, kind: str) -> list[Item]:
-        return [item for item in self.items.values() if item.kind == kind]
+        return list(self._by_kind.get(kind, ()))
 
     def events(self) -> list[Event]:
-        return [item for item in self.items.values() if isinstance(item, Event)]
+        return [item for item in self._by_kind.get("event", ()) if isinstance(item, Event)]
 
     def current_province(self, province_id: str) -> str:
         """The province an id belongs to today (following ``merged_into``)."""
@@ -73,9 +79,7 @@ class ContentPack:
             return {province_id}
         target = province_id
         return {
-            p.id
-            for p in self.items.values()
-            if isinstance(p, Province) and self.current_province(p.id) == target
+            p.id for p in self._by_kind.get("province", ()) if self.current_province(p.id) == target
         } | {province_id}
 
 

@@ -76,7 +76,13 @@ class SearchResult:
 class SearchIndex:
     """Ranks content items for a question. Build once per content version."""
 
-    def __init__(self, pack: ContentPack, docs: Sequence[Doc], vocabulary: dict[str, int]):
+    def __init__(
+        self,
+        pack: ContentPack,
+        docs: Sequence[Doc],
+        vocabulary: dict[str, int],
+        rowids: dict[int, str],
+    ):
         self.pack = pack
         self._docs = {d.item_id: d for d in docs}
         self._doc_tokens = {d.item_id: set(d.fulltext.split()) for d in docs}
@@ -84,6 +90,7 @@ class SearchIndex:
         self._doc_bigrams = {d.item_id: _bigrams(d.fulltext.split()) for d in docs}
         self.bigrams = frozenset().union(*self._doc_bigrams.values())
         self.vocabulary = vocabulary
+        self._rowids = rowids
         self._choices = sorted(vocabulary)
         n = max(len(docs), 1)
         self._idf = {t: math.log(1 + n / df) for t, df in vocabulary.items()}
@@ -103,7 +110,7 @@ class SearchIndex:
         if await docs_repo.fingerprint() != pack.fingerprint:
             log.info("content changed: rebuilding the search index (%d items)", len(docs))
             await docs_repo.replace_all(docs, pack.fingerprint)
-        return cls(pack, docs, await docs_repo.vocabulary())
+        return cls(pack, docs, await docs_repo.vocabulary(), await docs_repo.item_ids())
 
     def mentions(self, item_id: str, words: Sequence[str]) -> bool:
         """Whether the item's text has ``words`` next to each other (pair by pair)."""
@@ -144,10 +151,25 @@ class SearchIndex:
         total = sum(weights.values())
         neighbours = _content_neighbours(terms)
         candidates: dict[str, Hit] = {}
-        fts_words = [t.token for t in content if t.known]
-        if fts_words:
-            for item_id, bm25 in await docs_repo.search(fts_expression(fts_words), CANDIDATES):
-                candidates[item_id] = Hit(item_id, self._docs[item_id].kind, bm25=-bm25)
+        known = sorted({t.token for t in content if t.known}, key=lambda w: self.vocabulary[w])
+        if known:
+            # Narrow to wide: all words together, then the two rarest together, then either
+            # of them. Each step ranks few rows; a plain OR of common words would make FTS5
+            # rank thousands (coverage scoring below still counts every word).
+            stages = [fts_expression(known, "AND")]
+            if len(known) > 2:
+                stages.append(fts_expression(known[:2], "AND"))
+            if len(known) > 1:
+                stages.append(fts_expression(known[:2]))
+            found: list[tuple[int, float]] = []
+            for expression in stages:
+                found += await docs_repo.search(expression, CANDIDATES)
+                if len({rowid for rowid, _ in found}) >= CANDIDATES // 4:
+                    break
+            for rowid, bm25 in found:
+                item_id = self._rowids.get(rowid)
+                if item_id is not None and item_id not in candidates:
+                    candidates[item_id] = Hit(item_id, self._docs[item_id].kind, bm25=-bm25)
         for alias in aliases:
             hit = candidates.setdefault(
                 alias.item_id, Hit(alias.item_id, self._docs[alias.item_id].kind)

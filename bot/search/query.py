@@ -160,11 +160,11 @@ def _apply_synonyms(words: list[str]) -> list[str]:
     return out
 
 
-def fts_expression(words: list[str]) -> str:
-    """An FTS5 MATCH expression that ORs the words, each quoted as a string.
+def fts_expression(words: list[str], operator: str = "OR") -> str:
+    """An FTS5 MATCH expression joining the words with OR (or AND), each quoted.
 
     Tokens are already [0-9a-z]+ after folding; quoting them anyway means no user input
     (NEAR, AND, -, :, *, quotes) can ever be read as FTS5 syntax.
     """
     quoted = ['"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w]
-    return " OR ".join(quoted)
+    return f" {'AND' if operator == 'AND' else 'OR'} ".join(quoted)

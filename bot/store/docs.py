@@ -62,19 +62,24 @@ class Docs:
             await conn.rollback()
             raise
 
-    async def search(self, match: str, limit: int) -> list[tuple[str, float]]:
-        """(item id, bm25 score; lower is better) for an FTS5 MATCH expression built by
-        ``bot.search.query`` — never raw user text."""
+    async def search(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """(rowid, bm25 score; lower is better) for an FTS5 MATCH expression built by
+        ``bot.search.query`` — never raw user text. Ranking happens inside FTS5 alone;
+        rowids map to items through ``item_ids`` (a join here would double the cost)."""
         w = _WEIGHTS
         async with self._conn.execute(
             f"""
-            SELECT docs.item_id, bm25(docs_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS score
-            FROM docs_fts JOIN docs ON docs.rowid = docs_fts.rowid
-            WHERE docs_fts MATCH ? ORDER BY score LIMIT ?
+            SELECT rowid, bm25(docs_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS score
+            FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score LIMIT ?
             """,
             (match, limit),
         ) as cur:
-            return [(row[0], float(row[1])) for row in await cur.fetchall()]
+            return [(int(row[0]), float(row[1])) for row in await cur.fetchall()]
+
+    async def item_ids(self) -> dict[int, str]:
+        """rowid → item id of every indexed document."""
+        async with self._conn.execute("SELECT rowid, item_id FROM docs") as cur:
+            return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
 
     async def vocabulary(self) -> dict[str, int]:
         """Every indexed token with the number of documents containing it."""
