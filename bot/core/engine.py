@@ -19,6 +19,7 @@ from bot.i18n import gettext as _
 from bot.i18n import use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
 from bot.search.lang import detect_language
+from bot.search.stem import stem
 from bot.search.stopwords import GENERIC
 from bot.search.text import fold, tokens
 from bot.store.docs import Docs
@@ -142,7 +143,7 @@ class Engine:
             if i > 0 and word[:1].isupper():
                 run.extend(t for t in tokens(word) if len(t) > 1)
                 continue
-            if len(run) >= 2 and all(t in self.index.vocabulary for t in run):
+            if len(run) >= 2 and all(stem(t) in self.index.vocabulary for t in run):
                 runs.append(run)
             run = []
         return runs
@@ -185,7 +186,7 @@ class Engine:
             if word[:1].isupper():
                 run.extend(tokens(word))
                 continue
-            pairs = list(itertools.pairwise(run))
+            pairs = list(itertools.pairwise(stem(t) for t in run))
             if pairs and any(p not in self.index.bigrams for p in pairs):
                 return True
             run = []

@@ -31,6 +31,7 @@ _PATTERNS: dict[Intent, str] = {
     Intent.TOUR: r"\btours?\b|hanh trinh|lich trinh|\broutes?\b|itinerar|chuong trinh du lich",
     Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish",
     Intent.MERGER: r"sap nhap|hop nhat|\bmerge|part of|tinh moi|new province|thuoc tinh nao"
+    r"|reorganis|reorganiz|restructur|administrative"
     r"|ten moi|nay (la|thuoc)|now (in|part|belongs)",
     Intent.THINGS_TO_DO: r"co gi (choi|dep|hay|de xem)|choi gi|things to do|what to (see|do)"
     r"|tham quan|attractions|di dau|nen den|worth visiting|sightseeing|diem du lich",

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from bot.content.loader import ContentPack
 from bot.content.schema import Item
 from bot.search.query import Term, fts_expression, prepare
+from bot.search.stem import stem, stem_tokens
 from bot.search.stopwords import GENERIC
-from bot.search.text import fold, tokens
+from bot.search.syllable import is_vietnamese_syllable
+from bot.search.text import tokens
 from bot.store.docs import Doc, Docs
 
 log = logging.getLogger(__name__)
@@ -26,21 +28,31 @@ def _item_names(item: Item) -> list[str]:
     return [item.name.vi, item.name.en, *item.aliases]
 
 
+# Bump when the way documents are built changes, so stored indexes are rebuilt.
+INDEX_VERSION = "2"
+
+
+def index_text(*texts: str) -> str:
+    """Stemmed folded tokens of each text; texts are kept apart by " | " so that no word
+    pair spans two names or two languages."""
+    return " | ".join(" ".join(stem_tokens(tokens(t))) for t in texts if t)
+
+
 def build_docs(pack: ContentPack) -> list[Doc]:
     """One folded document per item: names (with aliases), summary, body, tags."""
     docs = []
     for item in pack.items.values():
-        names = " | ".join(fold(n) for n in _item_names(item))
-        summary = fold(f"{item.summary.vi} {item.summary.en}")
-        body = fold(f"{item.body.vi} {item.body.en}")
+        names = index_text(*_item_names(item))
+        summary = index_text(item.summary.vi, item.summary.en)
+        body = index_text(item.body.vi, item.body.en)
         province_names = [
-            fold(f"{p.name.vi} {p.name.en}")
+            f"{p.name.vi} {p.name.en}"
             for pid in item.provinces
             if (p := pack.items.get(pid)) is not None
         ]
-        tags = " ".join([*item.tags, *province_names, item.kind]).replace("-", " ")
-        fulltext = " ".join([names, summary, body, fold(tags)])
-        docs.append(Doc(item.id, item.kind, names, summary, body, fold(tags), fulltext))
+        tags = index_text(" ".join([*item.tags, item.kind]).replace("-", " "), *province_names)
+        fulltext = " | ".join([names, summary, body, tags])
+        docs.append(Doc(item.id, item.kind, names, summary, body, tags, fulltext))
     return docs
 
 
@@ -98,7 +110,7 @@ class SearchIndex:
         self._aliases: dict[tuple[str, ...], set[str]] = {}
         for item in pack.items.values():
             for name in _item_names(item):
-                key = tuple(tokens(name))
+                key = tuple(stem_tokens(tokens(name)))
                 if 0 < len(key) <= MAX_ALIAS_TOKENS:
                     self._aliases.setdefault(key, set()).add(item.id)
         self.alias_phrases = frozenset(" ".join(k) for k in self._aliases)
@@ -107,14 +119,15 @@ class SearchIndex:
     async def open(cls, pack: ContentPack, docs_repo: Docs) -> SearchIndex:
         """Reuse the stored index when the content fingerprint matches, else rebuild it."""
         docs = build_docs(pack)
-        if await docs_repo.fingerprint() != pack.fingerprint:
+        fingerprint = f"{INDEX_VERSION}:{pack.fingerprint}"
+        if await docs_repo.fingerprint() != fingerprint:
             log.info("content changed: rebuilding the search index (%d items)", len(docs))
-            await docs_repo.replace_all(docs, pack.fingerprint)
+            await docs_repo.replace_all(docs, fingerprint)
         return cls(pack, docs, await docs_repo.vocabulary(), await docs_repo.item_ids())
 
     def mentions(self, item_id: str, words: Sequence[str]) -> bool:
         """Whether the item's text has ``words`` next to each other (pair by pair)."""
-        pairs = set(itertools.pairwise(words))
+        pairs = set(itertools.pairwise(stem_tokens(list(words))))
         return pairs <= self._doc_bigrams[item_id] if pairs else True
 
     def idf(self, token: str) -> float:
@@ -122,6 +135,7 @@ class SearchIndex:
 
     def find_aliases(self, words: Sequence[str]) -> list[AliasHit]:
         """Every alias that appears verbatim (as a token run) in ``words``."""
+        words = [stem(w) for w in words]
         hits = []
         for i in range(len(words)):
             for n in range(1, MAX_ALIAS_TOKENS + 1):
@@ -146,7 +160,7 @@ class SearchIndex:
             dataclasses.replace(t, stop=False) if i in in_names and t.stop else t
             for i, t in enumerate(terms)
         ]
-        content = [t for t in terms if not t.stop and (t.known or not t.token.isdigit())]
+        content = [t for t in terms if not t.stop]
         weights = {t.token: self._term_weight(t) for t in content}
         total = sum(weights.values())
         neighbours = _content_neighbours(terms)
@@ -188,6 +202,8 @@ class SearchIndex:
             weight *= 0.35
         if term.corrected:
             weight *= 0.7
+        if not term.known and term.token.isdigit():
+            weight *= 0.5  # a number we never wrote: part of the question, not its subject
         return weight
 
     def _score(
@@ -211,7 +227,12 @@ class SearchIndex:
             for t, w in weights.items():
                 if t not in doc_tokens:
                     continue
-                pairs = neighbours.get(t, set())
+                # Only Vietnamese syllables form compounds; English word order is free.
+                pairs = {
+                    p
+                    for p in neighbours.get(t, set())
+                    if is_vietnamese_syllable(p[0]) and is_vietnamese_syllable(p[1])
+                }
                 covered += w if not pairs or pairs & doc_bigrams else 0.25 * w
             hit.coverage = covered / total
             hit.name_coverage = sum(w for t, w in weights.items() if t in name_tokens) / total

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.search.stem import stem
 from bot.search.stopwords import STOPWORDS
 from bot.search.syllable import is_vietnamese_syllable
 from bot.search.text import tokens
@@ -90,7 +91,7 @@ def capitalised_tokens(text: str) -> set[str]:
     out: set[str] = set()
     for i, match in enumerate(_RAW_WORD_RE.finditer(text)):
         word = match.group()
-        if i > 0 and word[:1].isupper():
+        if i > 0 and word[:1].isupper() and len(word) > 1:
             out.update(tokens(word))
     return out
 
@@ -112,7 +113,7 @@ def prepare(
     words = _apply_synonyms(tokens(text)[:MAX_TOKENS])
     for i, typed in enumerate(words):
         token, corrected = typed, False
-        if typed not in vocabulary and typed not in STOPWORDS:
+        if stem(typed) not in vocabulary and typed not in STOPWORDS:
             fixed = repair_telex(typed, vocabulary)
             if fixed is None and choices is not None:
                 before = terms[-1].token if terms else None
@@ -120,6 +121,13 @@ def prepare(
                 fixed = correct_typo(typed, vocabulary, choices, (before, after), bigrams)
             if fixed is not None:
                 token, corrected = fixed, True
+        stop = typed not in names and (
+            token in STOPWORDS
+            or stem(token) in STOPWORDS
+            or token in cues
+            or (len(token) == 1 and not token.isdigit())
+        )
+        token = stem(token)
         terms.append(
             Term(
                 typed=typed,
@@ -127,10 +135,7 @@ def prepare(
                 known=token in vocabulary,
                 corrected=corrected,
                 # Single letters are debris of contractions ("what's") and initials.
-                stop=typed not in names
-                and (
-                    token in STOPWORDS or token in cues or (len(token) == 1 and not token.isdigit())
-                ),
+                stop=stop,
             )
         )
     return terms

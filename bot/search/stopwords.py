@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     khi khong la lam len luc minh mot nao nay ne nen nhe nho nhung nhu o oi qua ra
     roi sao se tai the thi toi trong tu va vay ve vi voi xin xa xem ah a_ u_ vay_ nhi
     duoc_ happens happen going on sap upcoming coming soon next choi dep nhat nen things
-    thing see visit attractions
+    thing see visit attractions should must might shall may happen did done
     """.replace("_", "").split()
 )
 
