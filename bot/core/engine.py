@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 
 from bot.calendar.format import format_date, format_lunar, format_range
@@ -19,7 +18,6 @@ from bot.i18n import gettext as _
 from bot.i18n import use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
 from bot.search.lang import detect_language
-from bot.search.stem import stem
 from bot.search.stopwords import GENERIC
 from bot.search.text import fold, tokens
 from bot.store.docs import Docs
@@ -77,7 +75,10 @@ class Engine:
         rest = text
         if match is not None:
             a, b = match.span
-            rest = fold(text)[:a] + " " + fold(text)[b:]
+            # Cut the phrase out of the text as typed when folding kept its length (it does
+            # for NFC text), so capitalised names survive for _name_runs.
+            source = text if len(fold(text)) == len(text) else fold(text)
+            rest = source[:a] + " " + source[b:]
         result = await self.index.search(self.docs, rest, cues=cue_words(folded))
         hits = self._boosted(result, wanted)
         specific = self._specific_weight(result, hits)
@@ -86,15 +87,13 @@ class Engine:
             return Answer(self._help(lang), folded, [])
         # The best-scored item the question really points at (an intent boost can lift a
         # loosely matching item above the one whose name was typed).
-        runs = self._name_runs(text)
+        runs = self._name_runs(rest, result)
         top = next(
             (h for h in hits[:5] if self._confident(h, result, runs)), hits[0] if hits else None
         )
         answered = top is not None and self._confident(top, result, runs)
         if top is not None and hits and top is not hits[0]:
             hits = [top, *[h for h in hits if h is not top]]
-        if answered and self._unknown_name(text, result):
-            answered = False
         window = (match.window.start, match.window.end) if match else None
         about_dates = bool(wanted & {Intent.EVENTS, Intent.WHEN, Intent.CONVERT}) or not any(
             not t.stop for t in result.terms
@@ -125,45 +124,71 @@ class Engine:
     # -- scoring -----------------------------------------------------------------------
 
     def _boosted(self, result: SearchResult, wanted: set[Intent]) -> list[Hit]:
+        named = self._provinces_named(result)
         for hit in result.hits:
+            item = self.pack.items[hit.item_id]
             for intent in wanted:
                 hit.score += KIND_BOOST.get(intent, {}).get(hit.kind, 0.0)
-            if Intent.FOOD in wanted and "food" in self.pack.items[hit.item_id].tags:
+            if Intent.FOOD in wanted and "food" in item.tags:
                 hit.score += 0.5
+            # A province named in the question favours its own items over its neighbours'
+            # ("ở Bắc Giang ăn gì" is not answered with Lạng Sơn's food).
+            where = {item.id} if item.kind == "province" else set(item.provinces)
+            if named and where:
+                hit.score += 0.4 if where & named else -0.4
+            fits = any(KIND_BOOST.get(i, {}).get(hit.kind, 0) > 0 for i in wanted) or (
+                Intent.FOOD in wanted and "food" in item.tags
+            )
+            hit.reasons["fits"] = float(bool(fits and named and where & named))
         return sorted(result.hits, key=lambda h: (-h.score, h.item_id))
 
-    def _name_runs(self, text: str) -> list[list[str]]:
-        """Names the visitor capitalised ("Hà Nội", "Trúc Lâm"), two words or more, all of
-        them words we index (typos are left to the search)."""
-        runs: list[list[str]] = []
+    def _name_runs(self, text: str, result: SearchResult) -> list[list[list[str]]]:
+        """Names the visitor capitalised ("Hà Nội", "Trúc Lâm", "Hanoi"), all of them words
+        we index or a typo of one (a name we never heard of, "Đà Lạt", stays as typed and
+        so rules out every item). Each name comes with its acceptable forms:
+        a name that starts the message may or may not include its first word, which is
+        capitalised for the sentence ("Is Bac Giang…", "Phía Nghệ An…") or for the name
+        ("Đà Lạt…", "Hồ Chí Minh…")."""
+        repaired = {t.typed: t.token for t in result.terms}
+        runs: list[list[list[str]]] = []
         run: list[str] = []
-        # The first word is capitalised because it starts the sentence, not as a name;
-        # single letters are the "s" of "Giang's".
+        starts_message = False
         for i, word in enumerate([*text.split(), ""]):
-            if i > 0 and word[:1].isupper():
-                run.extend(t for t in tokens(word) if len(t) > 1)
+            if word[:1].isupper():
+                starts_message = starts_message or (i == 0)
+                # Single letters are the "s" of "Giang's" and the English "I".
+                run.extend(repaired.get(t, t) for t in tokens(word) if len(t) > 1)
                 continue
-            if len(run) >= 2 and all(stem(t) in self.index.vocabulary for t in run):
-                runs.append(run)
-            run = []
+            forms = [run, run[1:]] if starts_message else [run]
+            forms = [f for f in forms if f and len("".join(f)) >= 3]
+            if forms and (not starts_message or len(run) > 1):
+                runs.append(forms)
+            run, starts_message = [], False
         return runs
 
     def _confident(
-        self, hit: Hit, result: SearchResult, runs: list[list[str]] | None = None
+        self, hit: Hit, result: SearchResult, runs: list[list[list[str]]] | None = None
     ) -> bool:
         if result.content_weight <= 0:
             return False
         # An item that does not mention a name the visitor typed is about something else:
         # "thời tiết Hà Nội" is not answered by a page that says "thời tiết" and "Hà Nội"
         # apart, nor "Đà Lạt" by a page about seasons.
-        if runs and not all(self.index.mentions(hit.item_id, run) for run in runs):
+        if runs and not all(
+            any(self.index.mentions(hit.item_id, form) for form in forms) for forms in runs
+        ):
             return False
         if hit.coverage >= ANSWER_COVERAGE:
+            return True
+        # The kind of item the question asks for, in the province it names ("What
+        # specialities should I buy in Hai Duong?" → Hải Dương's food page), may use other
+        # words than the question does.
+        if hit.reasons.get("fits") and hit.coverage >= 0.3:
             return True
         # A name typed in full ("Văn miếu Mao Điền", "Côn Sơn") pins the item down even when
         # the rest of the question uses words the content does not ("gắn với danh nhân nào").
         # Province names are too broad for that: "weather in Lạng Sơn" is not about tourism.
-        if hit.alias_span >= 2 and hit.kind != "province":
+        if (hit.alias_span >= 2 or hit.rare_alias) and hit.kind != "province":
             return True
         return hit.alias_span >= 2 and hit.name_coverage >= 0.45
 
@@ -173,24 +198,6 @@ class Engine:
             return True
         occ = answers.occurrence_for(item, today, window)
         return occ is not None and occ.start <= window[1] and occ.end >= window[0]
-
-    def _unknown_name(self, text: str, result: SearchResult) -> bool:
-        """True when the question names something we have never heard of ("Đà Lạt",
-        "Hội An", "World Cup"): capitalised words in a row whose pairing never occurs in
-        the content, while no name of ours was typed in full."""
-        if any(a.end - a.start >= 2 for a in result.aliases):
-            return False
-        words = text.split()
-        run: list[str] = []
-        for word in [*words, ""]:
-            if word[:1].isupper():
-                run.extend(tokens(word))
-                continue
-            pairs = list(itertools.pairwise(stem(t) for t in run))
-            if pairs and any(p not in self.index.bigrams for p in pairs):
-                return True
-            run = []
-        return False
 
     def _specific_weight(self, result: SearchResult, hits: list[Hit]) -> float:
         """Weight of content words that name something, beyond generic words and provinces."""

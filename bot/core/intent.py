@@ -65,11 +65,12 @@ def cue_words(folded: str) -> frozenset[str]:
 
 
 # Which kinds of item each intent favours, and by how much (added to the search score).
+# A province named next to these intents is where, not what: its own page steps back.
 KIND_BOOST: dict[Intent, dict[str, float]] = {
-    Intent.WHEN: {"event": 0.6},
-    Intent.EVENTS: {"event": 0.4},
-    Intent.TOUR: {"tour": 0.6},
-    Intent.FOOD: {"faq": 0.5},
+    Intent.WHEN: {"event": 0.6, "province": -0.3},
+    Intent.EVENTS: {"event": 0.4, "province": -0.3},
+    Intent.TOUR: {"tour": 0.6, "province": -0.3},
+    Intent.FOOD: {"faq": 0.5, "province": -0.5},
     Intent.MERGER: {"province": 0.5, "faq": 0.4},
     Intent.DISTANCE: {"faq": 0.3, "province": 0.3, "place": 0.2},
     Intent.WHERE: {"place": 0.3},

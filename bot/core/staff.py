@@ -59,7 +59,7 @@ class StaffHandler:
         self._store = store
         self._reports = reports
         self._staff_ids = staff_ids
-        self._images = dict(images or {})
+        self._images = images if images is not None else {}
 
     async def claims(self, msg: Inbound) -> bool:
         """Whether this message is for the staff handler (decided before authorization,

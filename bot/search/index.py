@@ -29,13 +29,19 @@ def _item_names(item: Item) -> list[str]:
 
 
 # Bump when the way documents are built changes, so stored indexes are rebuilt.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 
 def index_text(*texts: str) -> str:
     """Stemmed folded tokens of each text; texts are kept apart by " | " so that no word
     pair spans two names or two languages."""
-    return " | ".join(" ".join(stem_tokens(tokens(t))) for t in texts if t)
+    # Single letters ("s" of "Vietnam's") are never searched for; leaving them out keeps
+    # "Vietnam's Ethnic Groups" a run of adjacent words.
+    return " | ".join(
+        " ".join(stem_tokens([w for w in tokens(t) if len(w) > 1 or w.isdigit()]))
+        for t in texts
+        if t
+    )
 
 
 def build_docs(pack: ContentPack) -> list[Doc]:
@@ -73,6 +79,7 @@ class Hit:
     coverage: float = 0.0  # idf-weighted share of the query's content words found in it
     name_coverage: float = 0.0
     alias_span: int = 0  # longest alias of the item found verbatim in the query (tokens)
+    rare_alias: bool = False  # a one-word alias that is rare in the content ("presstrip")
     bm25: float = 0.0
     reasons: dict[str, float] = field(default_factory=dict)
 
@@ -127,8 +134,10 @@ class SearchIndex:
 
     def mentions(self, item_id: str, words: Sequence[str]) -> bool:
         """Whether the item's text has ``words`` next to each other (pair by pair)."""
-        pairs = set(itertools.pairwise(stem_tokens(list(words))))
-        return pairs <= self._doc_bigrams[item_id] if pairs else True
+        stems = stem_tokens(list(words))
+        if len(stems) == 1:
+            return stems[0] in self._doc_tokens[item_id]
+        return set(itertools.pairwise(stems)) <= self._doc_bigrams[item_id]
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._max_idf)
@@ -175,11 +184,15 @@ class SearchIndex:
                 stages.append(fts_expression(known[:2], "AND"))
             if len(known) > 1:
                 stages.append(fts_expression(known[:2]))
+
             found: list[tuple[int, float]] = []
             for expression in stages:
                 found += await docs_repo.search(expression, CANDIDATES)
                 if len({rowid for rowid, _ in found}) >= CANDIDATES // 4:
                     break
+            # Always, any word in a name: names are short, so this stays cheap, and an item
+            # named by common words ("Đặc sản Hải Dương") still becomes a candidate.
+            found += await docs_repo.search("{names} : (" + fts_expression(known) + ")", CANDIDATES)
             for rowid, bm25 in found:
                 item_id = self._rowids.get(rowid)
                 if item_id is not None and item_id not in candidates:
@@ -189,6 +202,9 @@ class SearchIndex:
                 alias.item_id, Hit(alias.item_id, self._docs[alias.item_id].kind)
             )
             hit.alias_span = max(hit.alias_span, alias.end - alias.start)
+            word = words[alias.start]
+            if alias.end - alias.start == 1 and len(word) >= 5:
+                hit.rare_alias |= self.idf(stem(word)) >= 0.75 * self._max_idf
         best_bm25 = max((h.bm25 for h in candidates.values()), default=0.0) or 1.0
         query_bigrams = _bigrams([t.token for t in content])
         for hit in candidates.values():

@@ -23,5 +23,6 @@ GENERIC = frozenset(
     """
     le hoi su kien event events festival festivals tour tours dia diem place places
     di tich chua den dinh tinh province thanh pho city lang village nam ngay thang
+    ngon mon dac san food eat specialty dish
     """.split()
 )

@@ -115,3 +115,30 @@ async def test_lunar_today(app: App) -> None:
     reply = await ask(app, "Hôm nay là ngày bao nhiêu âm lịch?")
     assert "âm lịch" in reply.text
     assert "2026" in reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đà Lạt mùa nào đẹp nhất?",
+        "Sa Pa có gì chơi?",
+        "Things to do in Bangkok",
+        "Tokyo Disneyland",
+    ],
+)
+async def test_a_place_we_do_not_cover_is_not_answered_with_a_neighbour(
+    app: App, question: str
+) -> None:
+    reply = await ask(app, question)
+    assert not reply.answered, reply.text
+
+
+async def test_a_named_province_favours_its_own_items(app: App) -> None:
+    reply = await ask(app, "o bac giang an gi ngon")
+    assert reply.items[0].id == "dac-san-bac-giang"
+
+
+async def test_english_word_forms_meet_the_content(app: App) -> None:
+    reply = await ask(app, "Who are presstrips organised for?")
+    assert reply.answered and reply.lang == "en"
+    assert "journalist" in fold(reply.text)
