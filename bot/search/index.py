@@ -243,12 +243,7 @@ class SearchIndex:
             for t, w in weights.items():
                 if t not in doc_tokens:
                     continue
-                # Only Vietnamese syllables form compounds; English word order is free.
-                pairs = {
-                    p
-                    for p in neighbours.get(t, set())
-                    if is_vietnamese_syllable(p[0]) and is_vietnamese_syllable(p[1])
-                }
+                pairs = neighbours.get(t)
                 covered += w if not pairs or pairs & doc_bigrams else 0.25 * w
             hit.coverage = covered / total
             hit.name_coverage = sum(w for t, w in weights.items() if t in name_tokens) / total
@@ -271,10 +266,15 @@ class SearchIndex:
 
 
 def _content_neighbours(terms: Sequence[Term]) -> dict[str, set[tuple[str, str]]]:
-    """For each content word, the bigrams it forms with adjacent content words."""
+    """For each content word, the bigrams it forms with adjacent content words.
+
+    Only Vietnamese syllables form compounds ("thời tiết"); English word order is free.
+    """
     out: dict[str, set[tuple[str, str]]] = {}
     for a, b in itertools.pairwise(terms):
         if a.stop or b.stop:
+            continue
+        if not (is_vietnamese_syllable(a.token) and is_vietnamese_syllable(b.token)):
             continue
         pair = (a.token, b.token)
         out.setdefault(a.token, set()).add(pair)

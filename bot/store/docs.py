@@ -67,14 +67,15 @@ class Docs:
         ``bot.search.query`` — never raw user text. Ranking happens inside FTS5 alone;
         rowids map to items through ``item_ids`` (a join here would double the cost)."""
         w = _WEIGHTS
-        async with self._conn.execute(
+        # One round trip to the database thread (execute + fetch + close would be three).
+        rows = await self._conn.execute_fetchall(
             f"""
             SELECT rowid, bm25(docs_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS score
             FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score LIMIT ?
             """,
             (match, limit),
-        ) as cur:
-            return [(int(row[0]), float(row[1])) for row in await cur.fetchall()]
+        )
+        return [(int(row[0]), float(row[1])) for row in rows]
 
     async def item_ids(self) -> dict[int, str]:
         """rowid → item id of every indexed document."""

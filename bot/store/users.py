@@ -24,20 +24,20 @@ class Users:
 
     async def touch(self, channel: str, user_id: str, lang_hint: str | None) -> User:
         """Create or refresh a user; a platform language hint fills an unset language."""
-        await self._conn.execute(
+        rows = await self._conn.execute_fetchall(
             """
             INSERT INTO users (channel, user_id, lang) VALUES (?, ?, ?)
             ON CONFLICT (channel, user_id) DO UPDATE SET
                 last_seen = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
                 blocked = 0,
                 lang = COALESCE(users.lang, excluded.lang)
+            RETURNING channel, user_id, lang, lang_explicit, blocked
             """,
             (channel, user_id, lang_hint),
         )
         await self._conn.commit()
-        user = await self.get(channel, user_id)
-        assert user is not None
-        return user
+        row = next(iter(rows))
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     async def get(self, channel: str, user_id: str) -> User | None:
         async with self._conn.execute(
