@@ -303,6 +303,22 @@ def _en_day(m: re.Match[str], q: _Query) -> DateWindow | None:
     return _solar_day(q, _EN_MONTHS[m["name"]], int(m["d"]), _year_of(m))
 
 
+def _day_range(m: re.Match[str], q: _Query) -> DateWindow | None:
+    """ "between 10 and 20 February 2027", "từ 10 đến 20 tháng 2": both days in one month."""
+    groups = m.groupdict()
+    if groups.get("name"):
+        month = _EN_MONTHS[groups["name"]]
+    else:
+        month = _month_value(groups["m"], _VI_MONTHS)
+    last = _solar_day(q, month, int(m["d2"]), _year_of(m))
+    if last is None:
+        return None
+    first = dt.date(last.start.year, month, int(m["d1"]))
+    if first > last.start:
+        return None
+    return DateWindow(first, last.start, f"range:{first.isoformat()}:{last.start.isoformat()}")
+
+
 def _vi_lunar_day(m: re.Match[str], q: _Query) -> DateWindow | None:
     token = m["m"]
     if not (m["ram"] or m["al"] or token in ("gieng", "chap")):
@@ -422,6 +438,16 @@ _RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = tuple(
         ),
         (r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b", _numeric_day),
         (rf"\b(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}?(?:\s+of)?\s+{_EN_MONTH}{_EN_YEAR}", _en_day),
+        (
+            rf"\b(?:between|from)\s+(?:the\s+)?(?P<d1>\d{{1,2}}){_ORD}?\s+(?:and|to|-|until)\s+"
+            rf"(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}?(?:\s+of)?\s+{_EN_MONTH}{_EN_YEAR}",
+            _day_range,
+        ),
+        (
+            rf"\btu\s+(?:ngay\s+)?(?P<d1>\d{{1,2}})\s+(?:den|toi)\s+(?:ngay\s+)?"
+            rf"(?P<d2>\d{{1,2}})\s+thang\s+{_VI_MONTH}{_VI_YEAR}",
+            _day_range,
+        ),
         (rf"\b{_EN_MONTH}\s+(?P<d>\d{{1,2}}){_ORD}?\b{_EN_YEAR}", _en_day),
         (
             rf"\b(?:(?P<ram>ram)|(?:(?:ngay|mung|mong)\s+)?(?P<d>\d{{1,2}})"

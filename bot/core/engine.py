@@ -15,7 +15,7 @@ from bot.core import answers
 from bot.core.intent import KIND_BOOST, Intent, cue_words, intents
 from bot.core.models import Button, ItemRef, Reply
 from bot.i18n import gettext as _
-from bot.i18n import use_lang
+from bot.i18n import ngettext, use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
 from bot.search.lang import detect_language
 from bot.search.stopwords import GENERIC
@@ -236,6 +236,12 @@ class Engine:
             answers.occurrence_for(item, today, window) if isinstance(item, Event) else None
         )
         parts = [answers.item_text(self.pack, item, occurrence)]
+        if Intent.COUNTDOWN in wanted and occurrence is not None:
+            days = (occurrence.start - today).days
+            if days > 0:
+                parts.insert(0, ngettext("In {n} day.", "In {n} days.", days).format(n=days))
+            elif occurrence.end >= today:
+                parts.insert(0, _("It is on now."))
         refs = [answers.item_ref(item, occurrence)]
         if isinstance(item, Province) and wanted & {Intent.THINGS_TO_DO, Intent.WHERE}:
             places = self._places_in(item.id)

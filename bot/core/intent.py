@@ -17,6 +17,7 @@ class Intent(enum.Enum):
     THINGS_TO_DO = "things_to_do"
     LUNAR_TODAY = "lunar_today"
     CONVERT = "convert"
+    COUNTDOWN = "countdown"
     GREETING = "greeting"
     HELP = "help"
 
@@ -37,6 +38,8 @@ _PATTERNS: dict[Intent, str] = {
     r"|tham quan|attractions|di dau|nen den|worth visiting|sightseeing|diem du lich",
     Intent.LUNAR_TODAY: r"(hom nay|ngay mai|today|tomorrow).*(am lich|lunar)|(am lich|lunar).*"
     r"(hom nay|today)",
+    Intent.COUNTDOWN: r"how many days|days? (until|till|left|to go)|(bao nhieu|may) ngay nua"
+    r"|con (bao nhieu|may) ngay|dem nguoc",
     Intent.CONVERT: r"duong lich|am lich|\blunar\b|\bsolar\b|gregorian",
     Intent.GREETING: r"^(xin )?chao\b|^(hello|hi|hey|alo|good (morning|afternoon|evening))\b",
     Intent.HELP: r"^(help|giup|tro giup|huong dan)\b|ban (lam|giup) (duoc )?gi|what can you do",
@@ -68,6 +71,7 @@ def cue_words(folded: str) -> frozenset[str]:
 # A province named next to these intents is where, not what: its own page steps back.
 KIND_BOOST: dict[Intent, dict[str, float]] = {
     Intent.WHEN: {"event": 0.6, "province": -0.3},
+    Intent.COUNTDOWN: {"event": 0.6},
     Intent.EVENTS: {"event": 0.4, "province": -0.3},
     Intent.TOUR: {"tour": 0.6, "province": -0.3},
     Intent.FOOD: {"faq": 0.5, "province": -0.5},

@@ -142,3 +142,20 @@ async def test_english_word_forms_meet_the_content(app: App) -> None:
     reply = await ask(app, "Who are presstrips organised for?")
     assert reply.answered and reply.lang == "en"
     assert "journalist" in fold(reply.text)
+
+
+async def test_countdown_to_a_festival(app: App) -> None:
+    reply = await ask(app, "How many days until the Lim festival?", today=dt.date(2027, 2, 10))
+    assert reply.items[0].id == "hoi-lim"
+    assert reply.text.startswith("In 7 days.")
+    reply = await ask(app, "còn bao nhiêu ngày nữa đến Hội Lim", today=dt.date(2027, 2, 17))
+    assert reply.text.startswith("Đang diễn ra")
+
+
+async def test_a_day_range_lists_the_events_in_it(app: App) -> None:
+    reply = await ask(app, "events between 10 and 20 February 2027")
+    events = [i for i in reply.items if i.kind == "event"]
+    assert {"hoi-lim", "le-hoi-den-duom"} <= {e.id for e in events}
+    for event in events:
+        assert event.start is not None and event.end is not None
+        assert event.start <= dt.date(2027, 2, 20) and event.end >= dt.date(2027, 2, 10)
