@@ -275,4 +275,7 @@ def test_day_ranges_in_both_languages() -> None:
     for text in ("events between 10 and 20 February 2027", "lễ hội từ 10 đến 20 tháng 2 năm 2027"):
         match = find_window(text, today)
         assert match is not None
-        assert (match.window.start, match.window.end) == (dt.date(2027, 2, 10), dt.date(2027, 2, 20))
+        assert (match.window.start, match.window.end) == (
+            dt.date(2027, 2, 10),
+            dt.date(2027, 2, 20),
+        )
