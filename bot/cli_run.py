@@ -34,6 +34,18 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(serve(settings, channels, args.webhook))
 
 
+async def _reload(app: Any) -> None:
+    from bot.content.loader import ContentError
+
+    try:
+        pack = await app.reload_content()
+    except ContentError as exc:
+        for problem in exc.problems:
+            log.error("content not reloaded: %s", problem)
+        return
+    log.info("content reloaded: %d items", len(pack.items))
+
+
 async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
@@ -43,6 +55,8 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # SIGHUP reloads content/ without a restart; broken content keeps the last good pack.
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload(app)))
     try:
         async with asyncio.TaskGroup() as group:
             if "telegram" in channels:
