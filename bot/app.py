@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -21,6 +22,9 @@ from bot.store.docs import Docs
 from bot.store.questions import Questions
 from bot.store.users import Users
 
+if TYPE_CHECKING:
+    from bot.broadcast.runtime import Broadcasting
+
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +39,7 @@ class App:
     docs: Docs
     engine: Engine
     conversation: Dispatcher
+    broadcasting: Broadcasting | None = None
 
     async def reload_content(self) -> ContentPack:
         """Load the content folder again; on any problem keep serving the last good pack."""
@@ -44,6 +49,8 @@ class App:
         return pack
 
     async def close(self) -> None:
+        if self.broadcasting is not None:
+            await self.broadcasting.close()
         await self.conn.close()
 
 
@@ -52,8 +59,17 @@ def clock(tz: str) -> Callable[[], dt.date]:
     return lambda: dt.datetime.now(zone).date()
 
 
-async def build_app(settings: Settings, today: Callable[[], dt.date] | None = None) -> App:
-    """Open the database, load and index the content, and wire the conversation."""
+async def build_app(
+    settings: Settings,
+    today: Callable[[], dt.date] | None = None,
+    *,
+    broadcasting: bool = True,
+) -> App:
+    """Open the database, load and index the content, and wire the conversation.
+
+    ``broadcasting`` adds the announcements outbox and the staff commands; one-shot
+    commands such as ``tourbot ask`` leave it out to start faster.
+    """
     load_catalogs()
     pack = require_content(settings.content_dir)
     conn = await connect(settings.db)
@@ -65,8 +81,19 @@ async def build_app(settings: Settings, today: Callable[[], dt.date] | None = No
         raise
     users, questions = Users(conn), Questions(conn)
     engine = Engine(pack, index, docs, settings.default_lang)
-    dispatcher = Dispatcher(engine, users, questions, today or clock(settings.timezone))
-    return App(settings, conn, users, questions, docs, engine, dispatcher)
+    outbox = None
+    if broadcasting:
+        from bot.broadcast.runtime import Broadcasting
+
+        outbox = await Broadcasting.open(settings, lambda: engine.pack)
+    dispatcher = Dispatcher(
+        engine,
+        users,
+        questions,
+        today or clock(settings.timezone),
+        staff=outbox.staff_handler() if outbox is not None else None,
+    )
+    return App(settings, conn, users, questions, docs, engine, dispatcher, outbox)
 
 
 __all__ = ["App", "ContentError", "build_app"]

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_run import add_run_command
 
     add_run_command(sub)
+    from bot.cli_staff import add_staff_commands
+
+    add_staff_commands(sub)
     return parser
 
 
@@ -80,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli_run import run_command
 
         return run_command(settings, args)
+    from bot.cli_staff import STAFF_COMMANDS, run_staff_command
+
+    if args.command in STAFF_COMMANDS:
+        return run_staff_command(settings, args)
     from bot.cli_calendar import run_calendar_command
 
     return run_calendar_command(settings, args)
@@ -121,7 +128,7 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
     """``tourbot ask``: the JSON-lines contract of shared/eval/README.md."""
     from bot.app import build_app
 
-    app = await build_app(settings)
+    app = await build_app(settings, broadcasting=False)
     try:
         today = args.today or app.conversation.today()
         lines = sys.stdin if args.question == "-" else [args.question]

@@ -68,17 +68,30 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
 
                 zalo = ZaloSettings()
                 if "zalo-bot" in channels:
-                    from bot.channels.zalo_bot import serve_zalo_bot
+                    from bot.channels.zalo_bot import ZaloBotSender, serve_zalo_bot
 
+                    if app.broadcasting is not None:
+                        bot_sender = ZaloBotSender.create(zalo)
+                        app.broadcasting.add_sender(bot_sender, close=bot_sender.close)
                     group.create_task(
                         serve_zalo_bot(settings, zalo, app.conversation, app.conn, webhook, stop)
                     )
                 if "zalo-oa" in channels:
-                    from bot.channels.zalo_oa import serve_zalo_oa
+                    from bot.channels.zalo_oa import ZaloOaSender, serve_zalo_oa
 
+                    # One sender for replies and announcements: one lock serialises the
+                    # refreshes of the single-use refresh token.
+                    oa_sender = ZaloOaSender.create(zalo, app.conn)
+                    if app.broadcasting is not None:
+                        app.broadcasting.add_sender(oa_sender, close=oa_sender.close)
                     group.create_task(
-                        serve_zalo_oa(settings, zalo, app.conversation, app.conn, stop)
+                        serve_zalo_oa(
+                            settings, zalo, app.conversation, app.conn, stop, sender=oa_sender
+                        )
                     )
+            if app.broadcasting is not None:
+                # Announcements and reminders, including those written by the CLI.
+                group.create_task(app.broadcasting.run(stop))
             log.info("serving %s", ", ".join(channels))
     finally:
         await app.close()

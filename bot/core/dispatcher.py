@@ -11,6 +11,7 @@ from bot.content.schema import Event, Place, Province, Tour
 from bot.core import answers
 from bot.core.engine import Engine, help_text, item_answer, menu_buttons
 from bot.core.models import Button, Inbound, Location, Reply
+from bot.core.staff import StaffHandler
 from bot.i18n import LANGS, normalize_lang, use_lang
 from bot.i18n import gettext as _
 from bot.store.questions import Questions
@@ -32,11 +33,13 @@ class Dispatcher:
         users: Users,
         questions: Questions,
         today: Callable[[], dt.date],
+        staff: StaffHandler | None = None,
     ) -> None:
         self.engine = engine
         self.users = users
         self.questions = questions
         self.today = today
+        self.staff = staff
 
     @property
     def pack(self):  # type: ignore[no-untyped-def]
@@ -45,6 +48,9 @@ class Dispatcher:
     async def handle(self, msg: Inbound) -> list[Reply]:
         user = await self.users.touch(msg.channel, msg.user_id, normalize_lang(msg.language_hint))
         lang = user.lang or self.engine.default_lang
+        if self.staff is not None and await self.staff.claims(msg):
+            with use_lang(lang):
+                return await self.staff.handle(msg, lang)
         if msg.payload is not None:
             with use_lang(lang):
                 return await self._payload(user, msg.payload, lang)

@@ -1,0 +1,122 @@
+"""Wiring of the broadcast pieces: their own database connection, the repositories, the
+staff handler for the dispatcher, and the outbox worker for ``tourbot run``."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.broadcast.config import BroadcastSettings
+from bot.broadcast.reminders import Reminders
+from bot.broadcast.sender import ImageSender, Sender
+from bot.broadcast.service import Announcements
+from bot.broadcast.telegram_sender import TelegramSender
+from bot.broadcast.worker import OutboxWorker
+from bot.config import Settings
+from bot.content.loader import ContentPack
+from bot.core.staff import StaffHandler
+from bot.store.db import connect
+from bot.store.outbox import Outbox, Serial
+from bot.store.reports import Reports
+from bot.store.staff import StaffStore
+
+
+@dataclass
+class Broadcasting:
+    """Everything announcements need, built once from the settings.
+
+    It opens a second connection to the bot's database file: the outbox commits
+    multi-statement transactions, which must not interleave with other repositories'
+    commits on a shared connection (WAL lets both connections work side by side).
+
+    ``senders`` (by channel) starts with Telegram when a token is set; other channels
+    join with ``add_sender`` before ``run``.
+    """
+
+    settings: Settings
+    config: BroadcastSettings
+    db: Serial
+    outbox: Outbox
+    staff_store: StaffStore
+    reports: Reports
+    service: Announcements
+    clock: Callable[[], float]
+    senders: dict[str, Sender] = field(default_factory=dict)
+    images: dict[str, ImageSender] = field(default_factory=dict)
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        pack: Callable[[], ContentPack],
+        config: BroadcastSettings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Broadcasting:
+        """``pack`` returns the current content (it changes on reload)."""
+        config = config or BroadcastSettings()
+        db = Serial(await connect(settings.db))
+        outbox, staff_store = Outbox(db), StaffStore(db)
+        service = Announcements(
+            outbox, staff_store, pack, settings.timezone, settings.default_lang, clock
+        )
+        broadcasting = cls(settings, config, db, outbox, staff_store, Reports(db), service, clock)
+        if settings.telegram_token is not None:
+            telegram = TelegramSender(
+                settings, concurrency=config.concurrency, timeout=config.send_timeout
+            )
+            broadcasting.add_sender(telegram, close=telegram.close, images=telegram)
+        return broadcasting
+
+    def add_sender(
+        self,
+        sender: Sender,
+        close: Callable[[], Awaitable[None]] | None = None,
+        images: ImageSender | None = None,
+    ) -> None:
+        """Let the worker send to ``sender.channel`` (and staff charts go out through
+        ``images``); ``close`` runs when the broadcasting closes."""
+        self.senders[sender.channel] = sender
+        if images is not None:
+            self.images[images.channel] = images
+        if close is not None:
+            self._closers.append(close)
+
+    def staff_handler(self) -> StaffHandler:
+        """The dispatcher's ``staff`` argument."""
+        return StaffHandler(
+            self.service,
+            self.staff_store,
+            self.reports,
+            self.settings.staff_ids,
+            images=self.images,  # shared: senders added later serve charts too
+        )
+
+    def worker(self) -> OutboxWorker:
+        config = self.config
+        reminders = Reminders(
+            self.outbox,
+            self.service.pack,
+            self.settings.timezone,
+            config.reminder_days,
+            config.reminder_hour,
+        )
+        return OutboxWorker(
+            self.outbox,
+            self.senders,
+            config,
+            self.settings.default_lang,
+            reminders=reminders,
+            clock=self.clock,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send announcements and reminders until ``stop`` is set (``tourbot run``)."""
+        await self.worker().run(stop)
+
+    async def close(self) -> None:
+        for close in self._closers:
+            await close()
+        await self.db.close()

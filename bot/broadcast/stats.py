@@ -1,0 +1,129 @@
+"""The staff statistics as data: users, subscriptions, deliveries, and questions folded and
+grouped so that variants of one question count together."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.search.stopwords import STOPWORDS
+from bot.search.text import tokens
+from bot.store.reports import DeliveryRow, QuestionRow, Reports, UserCounts
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionGroup:
+    """Questions with the same content words, whatever their order or filler words."""
+
+    label: str  # the variant asked most often
+    asked: int
+    unanswered: int
+    variants: int
+    last_asked: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StaffStats:
+    days: int
+    users: UserCounts
+    topics: list[tuple[str, int]]
+    deliveries: list[DeliveryRow]
+    top_questions: list[QuestionGroup]
+    top_unanswered: list[QuestionGroup]
+    per_day: list[tuple[dt.date, int, int]]  # (local date, answered, unanswered), every day
+
+
+def question_key(folded: str) -> str:
+    """Content words, sorted: "le hoi lim khi nao" and "khi nao hoi lim" group together."""
+    words = sorted({t for t in tokens(folded) if t not in STOPWORDS})
+    return " ".join(words) or folded
+
+
+def group_questions(
+    rows: list[QuestionRow], *, unanswered_only: bool = False
+) -> list[QuestionGroup]:
+    groups: dict[str, list[QuestionRow]] = {}
+    for row in rows:
+        if unanswered_only and not row.unanswered:
+            continue
+        groups.setdefault(question_key(row.folded), []).append(row)
+    out = []
+
+    def count(row: QuestionRow) -> int:
+        return row.unanswered if unanswered_only else row.asked
+
+    for members in groups.values():
+        members.sort(key=lambda r: (-count(r), r.folded))
+        out.append(
+            QuestionGroup(
+                label=members[0].folded,
+                asked=sum(count(r) for r in members),
+                unanswered=sum(r.unanswered for r in members),
+                variants=len(members),
+                last_asked=max(r.last_asked for r in members),
+                examples=tuple(r.folded for r in members[:5]),
+            )
+        )
+    out.sort(key=lambda g: (-g.asked, g.label))
+    return out
+
+
+def since_iso(now: float, days: int) -> str:
+    """The question log's UTC timestamp format, ``days`` before ``now``."""
+    start = dt.datetime.fromtimestamp(now - days * 86400, dt.UTC)
+    return start.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_offset(now: float, timezone: str) -> str:
+    """An SQLite date modifier for the zone's offset at ``now`` ("+420 minutes")."""
+    offset = dt.datetime.fromtimestamp(now, ZoneInfo(timezone)).utcoffset() or dt.timedelta()
+    return f"{int(offset.total_seconds() // 60):+d} minutes"
+
+
+async def collect(
+    reports: Reports, now: float, days: int, timezone: str, *, top: int = 10, announcements: int = 8
+) -> StaffStats:
+    since = since_iso(now, days)
+    rows = await reports.questions(since)
+    per_day = {
+        dt.date.fromisoformat(day): (answered, unanswered)
+        for day, answered, unanswered in await reports.questions_per_day(
+            since, utc_offset(now, timezone)
+        )
+    }
+    today = dt.datetime.fromtimestamp(now, ZoneInfo(timezone)).date()
+    first = today - dt.timedelta(days=days - 1)
+    filled = [
+        (day, *per_day.get(day, (0, 0)))
+        for day in (first + dt.timedelta(days=n) for n in range(days))
+    ]
+    return StaffStats(
+        days=days,
+        users=await reports.users(since),
+        topics=await reports.topics(),
+        deliveries=await reports.deliveries(announcements),
+        top_questions=group_questions(rows)[:top],
+        top_unanswered=group_questions(rows, unanswered_only=True)[:top],
+        per_day=filled,
+    )
+
+
+async def export_unanswered(reports: Reports, now: float, days: int, path: Path) -> int:
+    """Write every unanswered question group of the last ``days`` days as CSV; returns
+    the number of groups."""
+    groups = group_questions(await reports.questions(since_iso(now, days)), unanswered_only=True)
+    await asyncio.to_thread(_write_csv, path, groups)
+    return len(groups)
+
+
+def _write_csv(path: Path, groups: list[QuestionGroup]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.writer(fp)
+        writer.writerow(["question", "times_unanswered", "variants", "last_asked", "examples"])
+        for g in groups:
+            writer.writerow([g.label, g.asked, g.variants, g.last_asked, " | ".join(g.examples)])

@@ -1,0 +1,158 @@
+"""Staff-facing texts: progress, lists and statistics, in the current locale (``_``)."""
+
+from __future__ import annotations
+
+from bot.broadcast.compose import audience_label, format_when
+from bot.broadcast.stats import QuestionGroup, StaffStats
+from bot.content.loader import ContentPack
+from bot.i18n import current_lang
+from bot.i18n import gettext as _
+from bot.store.outbox import Announcement, Progress
+
+BAR_WIDTH = 20
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "scheduled": _("scheduled"),
+        "sending": _("sending"),
+        "done": _("done"),
+        "cancelled": _("cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def reason_label(reason: str) -> str:
+    """Known reason codes in words; platform error texts stay as the platform wrote them."""
+    labels = {
+        "blocked": _("blocked the bot"),
+        "unsubscribed": _("unsubscribed"),
+        "cancelled": _("cancelled"),
+        "unknown user": _("unknown user"),
+    }
+    if reason.startswith("no sender for "):
+        return _("channel not available ({channel})").format(
+            channel=reason[len("no sender for ") :]
+        )
+    return labels.get(reason, reason)
+
+
+def bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    """A text progress bar: "▓▓▓▓▓░░░░░ 50%"."""
+    share = done / total if total else 1.0
+    filled = round(share * width)
+    return "▓" * filled + "░" * (width - filled) + f" {share:.0%}"
+
+
+def _title(a: Announcement, pack: ContentPack) -> str:
+    kind = _("Reminder") if a.kind == "reminder" else _("Announcement")
+    return f"{kind} #{a.id} · {audience_label(a.audience, pack, current_lang())}"
+
+
+def progress_text(progress: Progress, pack: ContentPack, timezone: str) -> str:
+    a = progress.announcement
+    lines = [_title(a, pack)]
+    if a.status == "scheduled":
+        lines.append(
+            _("Status: scheduled for {when}.").format(when=format_when(a.due_at, timezone))
+        )
+    else:
+        lines.append(_("Status: {status}.").format(status=status_label(a.status)))
+    total = progress.rows
+    if a.status != "scheduled":
+        lines.append(bar(progress.finished, total))
+        lines.append(
+            _(
+                "{done} of {total} done: {sent} sent, {failed} failed, {skipped} skipped;"
+                " {waiting} waiting."
+            ).format(
+                done=progress.finished,
+                total=total,
+                sent=progress.of("sent"),
+                failed=progress.of("failed"),
+                skipped=progress.of("skipped"),
+                waiting=progress.of("pending") + progress.of("sending"),
+            )
+        )
+    for status, reason, n in progress.reasons[:8]:
+        label = _("Failed") if status == "failed" else _("Skipped")
+        lines.append(f"• {label}: {reason_label(reason)} — {n}")
+    return "\n".join(lines)
+
+
+def list_text(announcements: list[Announcement], pack: ContentPack, timezone: str) -> str:
+    if not announcements:
+        return _("No announcements yet. Send /announce to write one.")
+    lines = [_("Latest announcements:")]
+    for a in announcements:
+        when = format_when(a.due_at if a.status == "scheduled" else a.created_at, timezone)
+        lines.append(
+            f"• {_title(a, pack)} — {status_label(a.status)}, {when}, "
+            + _("{n} recipients").format(n=a.total)
+        )
+    return "\n".join(lines)
+
+
+def topic_label(topic: str, pack: ContentPack) -> str:
+    if topic == "all":
+        return _("everything")
+    kind, _sep, ident = topic.partition(":")
+    item = pack.items.get(ident)
+    name = item.name.get(current_lang()) if item is not None else ident
+    if kind == "event":
+        return _("{name} (event)").format(name=name)
+    if kind == "tag":
+        return f"#{ident}"
+    return name
+
+
+def _questions(groups: list[QuestionGroup], unanswered: bool) -> list[str]:
+    lines = []
+    for n, g in enumerate(groups, start=1):
+        count = _("{n}×").format(n=g.asked)
+        extra = []
+        if g.variants > 1:
+            extra.append(_("{n} variants").format(n=g.variants))
+        if not unanswered and g.unanswered:
+            extra.append(_("{n} unanswered").format(n=g.unanswered))
+        suffix = f" ({', '.join(extra)})" if extra else ""
+        lines.append(f"{n}. {g.label} — {count}{suffix}")
+    return lines or [_("(none)")]
+
+
+def stats_text(stats: StaffStats, pack: ContentPack) -> str:
+    u = stats.users
+    lines = [
+        _("📊 Statistics of the last {days} days").format(days=stats.days),
+        _("Users: {total} ({active} active in this period, {blocked} blocked the bot).").format(
+            total=u.total, active=u.active, blocked=u.blocked
+        ),
+        _("Subscribers: {n}.").format(n=u.subscribers),
+    ]
+    if stats.topics:
+        topics = " · ".join(f"{topic_label(t, pack)} {n}" for t, n in stats.topics[:15])
+        lines.append(_("Subscriptions: {topics}").format(topics=topics))
+    lines += ["", _("Deliveries:")]
+    for d in stats.deliveries:
+        kind = _("Reminder") if d.kind == "reminder" else _("Announcement")
+        reasons = ", ".join(f"{reason_label(r)} {n}" for _s, r, n in d.reasons[:4])
+        line = _("{kind} #{id} ({status}): {sent} sent, {failed} failed, {skipped} skipped").format(
+            kind=kind,
+            id=d.id,
+            status=status_label(d.status),
+            sent=d.sent,
+            failed=d.failed,
+            skipped=d.skipped,
+        )
+        if d.open:
+            line += ", " + _("{n} waiting").format(n=d.open)
+        lines.append(f"• {line}" + (f" — {reasons}" if reasons else ""))
+    if not stats.deliveries:
+        lines.append(_("(none)"))
+    lines += ["", _("Top questions:"), *_questions(stats.top_questions, False)]
+    lines += [
+        "",
+        _("Top unanswered questions (content to add):"),
+        *_questions(stats.top_unanswered, True),
+    ]
+    return "\n".join(lines)

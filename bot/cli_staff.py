@@ -1,0 +1,269 @@
+"""Staff command line: ``tourbot announce``, ``tourbot staff``, ``tourbot report``.
+
+They write to the same database as a running ``tourbot run``, whose outbox worker picks
+a new announcement up within about a second. Output is for the operator, in English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import getpass
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.broadcast.compose import (
+    AudienceError,
+    audience_label,
+    check_text,
+    format_when,
+    parse_when,
+    render,
+)
+from bot.broadcast.runtime import Broadcasting
+from bot.broadcast.service import Actor
+from bot.broadcast.stats import export_unanswered, group_questions, since_iso
+from bot.broadcast.views import bar, progress_text
+from bot.config import Settings
+from bot.content.loader import ContentPack, require_content
+from bot.i18n import use_lang
+
+STAFF_COMMANDS = ("announce", "staff", "report")
+FOLLOW_EVERY = 0.5
+
+
+def add_staff_commands(sub: Any) -> None:
+    """Register the staff subcommands on the main parser's subparsers."""
+    announce = sub.add_parser(
+        "announce",
+        help="send an announcement, or list|show ID|cancel ID",
+        description="Without an action: create an announcement from --vi/--en files.",
+    )
+    announce.add_argument("action", nargs="?", choices=("list", "show", "cancel"))
+    announce.add_argument("id", nargs="?", type=int, help="announcement id (show, cancel)")
+    announce.add_argument("--vi", type=Path, help="file with the Vietnamese text")
+    announce.add_argument("--en", type=Path, help="file with the English text")
+    announce.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        help="all | province:ID | event:ID | tag:TAG (repeatable)",
+    )
+    announce.add_argument("--at", help='local send time, e.g. "2026-12-01 09:00"')
+    announce.add_argument("--dry-run", action="store_true", help="show the preview only")
+    announce.add_argument("--follow", action="store_true", help="show: live progress bar")
+
+    staff = sub.add_parser("staff", help="staff members who may use /announce and /stats")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    for name in ("add", "remove"):
+        cmd = staff_sub.add_parser(name, help=f"{name} a staff member by user id")
+        cmd.add_argument("user_id")
+        cmd.add_argument("--channel", default="telegram")
+    staff_sub.add_parser("list", help="staff members (also those in TOURBOT_STAFF_IDS)")
+    audit = staff_sub.add_parser("audit", help="the latest staff actions and refusals")
+    audit.add_argument("--limit", type=int, default=30)
+
+    report = sub.add_parser("report", help="reports for staff")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    unanswered = report_sub.add_parser("unanswered", help="top unanswered questions, grouped")
+    unanswered.add_argument("--days", type=int, default=30)
+    unanswered.add_argument("--csv", type=Path, help="write CSV here instead of a table")
+
+
+def run_staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    with use_lang("en"):
+        try:
+            return asyncio.run(_run(settings, args))
+        except KeyboardInterrupt:  # Ctrl-C during --follow: the announcement goes on
+            print(file=sys.stderr)
+            return 130
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    pack = functools.cache(lambda: require_content(settings.content_dir))
+    broadcasting = await Broadcasting.open(settings, pack)
+    try:
+        if args.command == "staff":
+            return await _staff(broadcasting, args)
+        if args.command == "report":
+            return await _report(broadcasting, args)
+        if args.action == "list":
+            return await _list(broadcasting, pack())
+        if args.action in ("show", "cancel") and args.id is None:
+            return _fail(f"announce {args.action} needs an announcement id")
+        if args.action == "show":
+            return await _show(broadcasting, args.id, args.follow, pack(), sys.stdout)
+        if args.action == "cancel":
+            done = await broadcasting.service.cancel(_actor(), args.id)
+            print(f"announcement #{args.id} cancelled" if done else "not running or scheduled")
+            return 0 if done else 1
+        return await _create(broadcasting, args, pack())
+    finally:
+        await broadcasting.close()
+
+
+def _actor() -> Actor:
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "unknown"
+    return Actor("cli", login)
+
+
+def _fail(message: str) -> int:
+    print(f"tourbot: {message}", file=sys.stderr)
+    return 2
+
+
+async def _read(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    return text.strip() or None
+
+
+async def _create(b: Broadcasting, args: argparse.Namespace, pack: ContentPack) -> int:
+    try:
+        text_vi, text_en = await _read(args.vi), await _read(args.en)
+    except OSError as exc:
+        return _fail(str(exc))
+    if text_vi is None and text_en is None:
+        return _fail("give the text with --vi FILE and/or --en FILE")
+    for name, text in (("--vi", text_vi), ("--en", text_en)):
+        problem = check_text(text) if text is not None else None
+        if problem:
+            return _fail(f"{name}: {problem}")
+    if not args.audience:
+        return _fail("choose the recipients with --audience (all, province:ID, event:ID, tag:T)")
+    try:
+        audience = b.service.audience(" ".join(args.audience))
+    except AudienceError as exc:
+        return _fail(f"unknown audience {exc.args[0]!r} (all, province:ID, event:ID, tag:TAG)")
+    due_at = None
+    if args.at:
+        try:
+            due_at = parse_when(args.at, b.settings.timezone, b.clock())
+        except ValueError as exc:
+            return _fail(f"--at {args.at!r}: {exc} (write it like 2026-12-01 09:00)")
+    counts = await b.service.recipients(audience)
+    print(f"Audience: {audience_label(audience.spec, pack, 'en')} ({audience.spec})")
+    vi, en = counts.get("vi", 0), counts.get("en", 0)
+    print(f"Recipients now: {sum(counts.values())} (vi {vi}, en {en})")
+    print(f"Sending: {format_when(due_at, b.settings.timezone) if due_at else 'now'}")
+    if text_vi is None:
+        print("warning: no Vietnamese text: Vietnamese readers will get the English text")
+    if text_en is None:
+        print("warning: no English text: English readers will get the Vietnamese text")
+    for lang, name in (("vi", "Vietnamese"), ("en", "English")):
+        print(f"\n----- what {name} readers will get -----")
+        print(render("announcement", text_vi, text_en, lang))
+    print("-----")
+    if args.dry_run:
+        return 0
+    created = await b.service.create(_actor(), text_vi, text_en, audience, due_at)
+    if created.status == "scheduled":
+        when = format_when(created.due_at, b.settings.timezone)
+        print(f"announcement #{created.id} scheduled for {when}")
+    else:
+        print(f"announcement #{created.id} queued for {created.total} recipients")
+    return 0
+
+
+async def _list(b: Broadcasting, pack: ContentPack) -> int:
+    tz = b.settings.timezone
+    print(f"{'ID':>5}  {'KIND':<12} {'STATUS':<10} {'WHEN':<16} {'TOTAL':>6}  AUDIENCE")
+    for a in await b.service.recent(30):
+        when = format_when(a.due_at if a.status == "scheduled" else a.created_at, tz)
+        label = audience_label(a.audience, pack, "en")
+        print(f"{a.id:>5}  {a.kind:<12} {a.status:<10} {when:<16} {a.total:>6}  {label}")
+    return 0
+
+
+async def _show(b: Broadcasting, ident: int, follow: bool, pack: ContentPack, out: TextIO) -> int:
+    progress = await b.service.progress(ident)
+    if progress is None:
+        return _fail(f"no announcement #{ident}")
+    if follow:
+        await follow_progress(b, ident, out)
+        progress = await b.service.progress(ident)
+        assert progress is not None
+    print(progress_text(progress, pack, b.settings.timezone), file=out)
+    return 0
+
+
+async def follow_progress(b: Broadcasting, ident: int, out: TextIO) -> None:
+    """Redraw a progress bar until the announcement is done or cancelled (a line every
+    few seconds when the output is not a terminal)."""
+    tty = out.isatty()
+    started = time.monotonic()
+    first_done: int | None = None
+    last_line = 0.0
+    while True:
+        progress = await b.service.progress(ident)
+        assert progress is not None
+        done, total = progress.finished, progress.rows
+        first_done = done if first_done is None else first_done
+        elapsed = time.monotonic() - started
+        rate = (done - first_done) / elapsed if elapsed > 0 else 0.0
+        eta = f"{(total - done) / rate:4.0f}s" if rate > 0 and done < total else "   -"
+        line = (
+            f"#{ident} {progress.announcement.status:<9} {bar(done, total, 30)}"
+            f" {done}/{total} sent {progress.of('sent')} failed {progress.of('failed')}"
+            f" skipped {progress.of('skipped')} {rate:6.1f}/s ETA {eta}"
+        )
+        finished = progress.announcement.status in ("done", "cancelled")
+        if tty:
+            out.write("\r" + line)
+            out.flush()
+        elif finished or time.monotonic() - last_line >= 5:
+            print(line, file=out, flush=True)
+            last_line = time.monotonic()
+        if finished:
+            if tty:
+                out.write("\n")
+            return
+        await asyncio.sleep(FOLLOW_EVERY)
+
+
+async def _staff(b: Broadcasting, args: argparse.Namespace) -> int:
+    actor = _actor()
+    store = b.staff_store
+    if args.staff_command == "list":
+        for ident in sorted(b.settings.staff_ids):
+            print(f"telegram:{ident}  (TOURBOT_STAFF_IDS)")
+        for m in await store.members():
+            print(f"{m.channel}:{m.user_id}  added by {m.added_by} at {m.added_at}")
+        return 0
+    if args.staff_command == "audit":
+        for e in await store.audit_log(args.limit):
+            mark = "ok " if e.allowed else "DENIED"
+            print(f"{e.at}  {mark:<6} {e.channel}:{e.user_id}  {e.action}  {e.detail}")
+        return 0
+    target = f"{args.channel}:{args.user_id}"
+    if args.staff_command == "add":
+        changed = await store.add(args.channel, args.user_id, actor.label)
+    else:
+        changed = await store.remove(args.channel, args.user_id)
+    await store.audit(
+        actor.channel, actor.user_id, f"staff.{args.staff_command}", target, allowed=True
+    )
+    verb = "added" if args.staff_command == "add" else "removed"
+    print(f"{target} {verb}" if changed else f"{target}: nothing to do")
+    return 0
+
+
+async def _report(b: Broadcasting, args: argparse.Namespace) -> int:
+    days = max(1, args.days)
+    now = b.clock()
+    if args.csv is not None:
+        n = await export_unanswered(b.reports, now, days, args.csv)
+        print(f"{n} unanswered question group(s) of the last {days} days written to {args.csv}")
+        return 0
+    groups = group_questions(await b.reports.questions(since_iso(now, days)), unanswered_only=True)
+    print(f"{'TIMES':>5} {'VARIANTS':>8}  QUESTION")
+    for g in groups[:50]:
+        print(f"{g.asked:>5} {g.variants:>8}  {g.label}")
+    return 0

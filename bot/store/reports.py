@@ -1,0 +1,146 @@
+"""Read-only aggregates for the staff reports: users, subscriptions, deliveries, questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.outbox import Serial
+
+
+@dataclass(frozen=True, slots=True)
+class UserCounts:
+    total: int
+    blocked: int
+    subscribers: int
+    active: int  # seen since the report's start
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """One announcement's delivery counts; ``reasons`` are (status, reason, n)."""
+
+    id: int
+    kind: str
+    status: str
+    audience: str
+    created_at: float
+    total: int
+    sent: int
+    failed: int
+    skipped: int
+    open: int
+    reasons: tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRow:
+    folded: str
+    asked: int
+    unanswered: int
+    last_asked: str
+
+
+class Reports:
+    """Aggregate queries; ``since`` arguments are UTC ISO times like the question log's."""
+
+    def __init__(self, db: Serial) -> None:
+        self._db = db
+
+    async def users(self, since: str) -> UserCounts:
+        async with (
+            self._db.read() as conn,
+            conn.execute(
+                "SELECT COUNT(*), COALESCE(SUM(blocked), 0),"
+                " COALESCE(SUM(last_seen >= ?), 0),"
+                " (SELECT COUNT(*) FROM (SELECT DISTINCT channel, user_id FROM subscriptions))"
+                " FROM users",
+                (since,),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        assert row is not None
+        return UserCounts(
+            total=int(row[0]), blocked=int(row[1]), active=int(row[2]), subscribers=int(row[3])
+        )
+
+    async def topics(self) -> list[tuple[str, int]]:
+        """Subscriptions per topic ("all", "province:<id>", "event:<id>", "tag:<tag>")."""
+        async with (
+            self._db.read() as conn,
+            conn.execute(
+                "SELECT topic, COUNT(*) FROM subscriptions GROUP BY topic ORDER BY 2 DESC, 1"
+            ) as cur,
+        ):
+            return [(str(t), int(n)) for t, n in await cur.fetchall()]
+
+    async def deliveries(self, limit: int) -> list[DeliveryRow]:
+        """The latest ``limit`` announcements with their delivery counts and reasons."""
+        async with self._db.read() as conn:
+            async with conn.execute(
+                """
+                SELECT a.id, a.kind, a.status, a.audience, a.created_at, a.total,
+                    COALESCE(SUM(d.status = 'sent'), 0), COALESCE(SUM(d.status = 'failed'), 0),
+                    COALESCE(SUM(d.status = 'skipped'), 0),
+                    COALESCE(SUM(d.status IN ('pending', 'sending')), 0)
+                FROM (SELECT * FROM announcements ORDER BY id DESC LIMIT ?) a
+                LEFT JOIN deliveries d ON d.announcement_id = a.id
+                GROUP BY a.id ORDER BY a.id DESC
+                """,
+                (limit,),
+            ) as cur:
+                rows = await cur.fetchall()
+            async with conn.execute(
+                """
+                SELECT announcement_id, status, reason, COUNT(*) FROM deliveries
+                WHERE announcement_id IN (SELECT id FROM announcements ORDER BY id DESC LIMIT ?)
+                  AND status IN ('failed', 'skipped') AND reason IS NOT NULL
+                GROUP BY 1, 2, 3 ORDER BY 4 DESC
+                """,
+                (limit,),
+            ) as cur:
+                reasons: dict[int, list[tuple[str, str, int]]] = {}
+                for ident, status, reason, n in await cur.fetchall():
+                    reasons.setdefault(int(ident), []).append((str(status), str(reason), int(n)))
+        return [
+            DeliveryRow(
+                id=int(r[0]),
+                kind=str(r[1]),
+                status=str(r[2]),
+                audience=str(r[3]),
+                created_at=float(r[4]),
+                total=int(r[5]),
+                sent=int(r[6]),
+                failed=int(r[7]),
+                skipped=int(r[8]),
+                open=int(r[9]),
+                reasons=tuple(reasons.get(int(r[0]), ())),
+            )
+            for r in rows
+        ]
+
+    async def questions(self, since: str) -> list[QuestionRow]:
+        """Every distinct folded question asked since ``since``, most asked first."""
+        async with (
+            self._db.read() as conn,
+            conn.execute(
+                "SELECT folded, COUNT(*), SUM(answered = 0), MAX(asked_at) FROM questions"
+                " WHERE asked_at >= ? GROUP BY folded ORDER BY 2 DESC, 1",
+                (since,),
+            ) as cur,
+        ):
+            return [
+                QuestionRow(str(f), int(n), int(u), str(last))
+                for f, n, u, last in await cur.fetchall()
+            ]
+
+    async def questions_per_day(self, since: str, utc_offset: str) -> list[tuple[str, int, int]]:
+        """(local date, answered, unanswered) per day; ``utc_offset`` like '+7 hours'."""
+        async with (
+            self._db.read() as conn,
+            conn.execute(
+                "SELECT date(asked_at, ?), SUM(answered != 0), SUM(answered = 0) FROM questions"
+                " WHERE asked_at >= ? GROUP BY 1 ORDER BY 1",
+                (utc_offset, since),
+            ) as cur,
+        ):
+            return [(str(d), int(a), int(u)) for d, a, u in await cur.fetchall()]
