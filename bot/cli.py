@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_run import add_run_command
 
     add_run_command(sub)
+    from bot.cli_links import add_link_commands
+
+    add_link_commands(sub)
     from bot.cli_staff import add_staff_commands
 
     add_staff_commands(sub)
@@ -79,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.channels.console import chat
 
         return asyncio.run(chat(settings, args.today, args.user))
+    if args.command in ("links", "qr"):
+        from bot.cli_links import run_link_command
+
+        return run_link_command(settings, args)
     if args.command == "run":
         from bot.cli_run import run_command
 

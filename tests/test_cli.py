@@ -121,3 +121,25 @@ def test_lunar_both_ways(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     code, _ = run(capsys, "lunar", "--to-solar", "1/3/2023", "--leap")
     assert code == 2
+
+
+def test_links_are_telegram_deep_links_to_every_item(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "links", "--bot", "tour_test_bot", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) >= 40 + 6 + 18
+    for row in rows:
+        assert row["url"] == f"https://t.me/tour_test_bot?start={row['id']}"
+        assert len(row["id"]) <= 64
+
+
+def test_qr_writes_a_png_of_the_deep_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "poster.png"
+    code, text = run(capsys, "qr", "hoi-lim", "--bot", "tour_test_bot", "--out", str(out))
+    assert code == 0 and "https://t.me/tour_test_bot?start=hoi-lim" in text
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _ = run(capsys, "qr", "no-such-item", "--bot", "b", "--out", str(out))
+    assert code == 2
+    code, _ = run(capsys, "qr", "bad payload!", "--bot", "b", "--out", str(out))
+    assert code == 2
