@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_links import add_link_commands
 
     add_link_commands(sub)
-    from bot.cli_staff import add_staff_commands
+    from bot.cli_staff_args import add_staff_commands
 
     add_staff_commands(sub)
     return parser
@@ -90,9 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli_run import run_command
 
         return run_command(settings, args)
-    from bot.cli_staff import STAFF_COMMANDS, run_staff_command
+    from bot.cli_staff_args import STAFF_COMMANDS
 
     if args.command in STAFF_COMMANDS:
+        from bot.cli_staff import run_staff_command
+
         return run_staff_command(settings, args)
     from bot.cli_calendar import run_calendar_command
 

@@ -13,7 +13,7 @@ import getpass
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.broadcast.compose import (
     AudienceError,
@@ -31,46 +31,7 @@ from bot.config import Settings
 from bot.content.loader import ContentPack, require_content
 from bot.i18n import use_lang
 
-STAFF_COMMANDS = ("announce", "staff", "report")
 FOLLOW_EVERY = 0.5
-
-
-def add_staff_commands(sub: Any) -> None:
-    """Register the staff subcommands on the main parser's subparsers."""
-    announce = sub.add_parser(
-        "announce",
-        help="send an announcement, or list|show ID|cancel ID",
-        description="Without an action: create an announcement from --vi/--en files.",
-    )
-    announce.add_argument("action", nargs="?", choices=("list", "show", "cancel"))
-    announce.add_argument("id", nargs="?", type=int, help="announcement id (show, cancel)")
-    announce.add_argument("--vi", type=Path, help="file with the Vietnamese text")
-    announce.add_argument("--en", type=Path, help="file with the English text")
-    announce.add_argument(
-        "--audience",
-        action="append",
-        default=[],
-        help="all | province:ID | event:ID | tag:TAG (repeatable)",
-    )
-    announce.add_argument("--at", help='local send time, e.g. "2026-12-01 09:00"')
-    announce.add_argument("--dry-run", action="store_true", help="show the preview only")
-    announce.add_argument("--follow", action="store_true", help="show: live progress bar")
-
-    staff = sub.add_parser("staff", help="staff members who may use /announce and /stats")
-    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
-    for name in ("add", "remove"):
-        cmd = staff_sub.add_parser(name, help=f"{name} a staff member by user id")
-        cmd.add_argument("user_id")
-        cmd.add_argument("--channel", default="telegram")
-    staff_sub.add_parser("list", help="staff members (also those in TOURBOT_STAFF_IDS)")
-    audit = staff_sub.add_parser("audit", help="the latest staff actions and refusals")
-    audit.add_argument("--limit", type=int, default=30)
-
-    report = sub.add_parser("report", help="reports for staff")
-    report_sub = report.add_subparsers(dest="report_command", required=True)
-    unanswered = report_sub.add_parser("unanswered", help="top unanswered questions, grouped")
-    unanswered.add_argument("--days", type=int, default=30)
-    unanswered.add_argument("--csv", type=Path, help="write CSV here instead of a table")
 
 
 def run_staff_command(settings: Settings, args: argparse.Namespace) -> int:
