@@ -249,10 +249,14 @@ async def sleep_or_stop(delay: float, stop: asyncio.Event) -> None:
         waiter.cancel()
 
 
-async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
-    """Serve ``app`` on host:port (0 picks a free port); return the runner and the port."""
+async def start_site(
+    app: web.Application, host: str, port: int, backlog: int = 128
+) -> tuple[web.AppRunner, int]:
+    """Serve ``app`` on host:port (0 picks a free port); return the runner and the port.
+
+    Used by the webhook servers and by the fake platform servers in the tests."""
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    await web.TCPSite(runner, host, port, backlog=backlog).start()
     addresses = runner.addresses
     return runner, int(addresses[0][1]) if addresses else port

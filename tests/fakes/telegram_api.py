@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from bot.channels.zalo_common import start_site
 
 TOKEN = "123456:TEST-fake-token"
 BOT_USER: dict[str, Any] = {
@@ -98,12 +99,8 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock, backlog=1024).start()
+        # A deep backlog: the benchmark opens many connections at once.
+        self._runner, self.port = await start_site(app, "127.0.0.1", 0, backlog=1024)
 
     async def stop(self) -> None:
         self._closing = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from bot.channels.zalo_common import start_site
 
 TOKEN = "1234567890:fake-zalo-bot-access-token"
 MAX_TEXT = 2000
@@ -70,12 +71,7 @@ class FakeZaloBot:
     async def __aenter__(self) -> FakeZaloBot:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self.port = await start_site(app, "127.0.0.1", 0)
         return self
 
     async def __aexit__(

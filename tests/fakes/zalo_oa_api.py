@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import itertools
 import json
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from bot.channels.zalo_common import start_site
 
 APP_ID = "1234567890123456789"
 SECRET_KEY = "fake-oa-secret-key"
@@ -69,12 +70,7 @@ class FakeZaloOa:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
+        self._runner, self.port = await start_site(app, "127.0.0.1", 0)
         return self
 
     async def __aexit__(
