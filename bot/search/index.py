@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from bot.content.loader import ContentPack
 from bot.content.schema import Item
 from bot.search.query import Term, fts_expression, prepare
@@ -121,6 +123,12 @@ class SearchIndex:
                 if 0 < len(key) <= MAX_ALIAS_TOKENS:
                     self._aliases.setdefault(key, set()).add(item.id)
         self.alias_phrases = frozenset(" ".join(k) for k in self._aliases)
+        # Multi-word names by their first and by their last word, for typo repair.
+        self._alias_ends: dict[tuple[int, str], list[tuple[str, ...]]] = {}
+        for key in self._aliases:
+            if len(key) >= 2:
+                self._alias_ends.setdefault((len(key), key[0]), []).append(key)
+                self._alias_ends.setdefault((len(key), key[-1]), []).append(key)
 
     @classmethod
     async def open(cls, pack: ContentPack, docs_repo: Docs) -> SearchIndex:
@@ -138,6 +146,41 @@ class SearchIndex:
         if len(stems) == 1:
             return stems[0] in self._doc_tokens[item_id]
         return set(itertools.pairwise(stems)) <= self._doc_bigrams[item_id]
+
+    def _repair_names(self, terms: list[Term]) -> list[Term]:
+        """Mend a typo inside a two- or three-word name that the word-level repair cannot
+        see because the typo is itself a word ("Dinh Hao" → "Dinh Hoa", "Nghe A" →
+        "Nghe An"): one edit over the whole name, among names sharing a first or last word.
+        """
+        words = [t.token for t in terms]
+        covered = {
+            i
+            for a in self.find_aliases(words)
+            if a.end - a.start >= 2
+            for i in range(a.start, a.end)
+        }
+        out = list(terms)
+        for n in (3, 2):
+            for i in range(len(out) - n + 1):
+                if covered & set(range(i, i + n)):
+                    continue
+                window = tuple(t.token for t in out[i : i + n])
+                typed = " ".join(window)
+                if len(typed) < 6:
+                    continue
+                names = self._alias_ends.get((n, window[0]), []) + self._alias_ends.get(
+                    (n, window[-1]), []
+                )
+                best = min(names, key=lambda k: OSA.distance(typed, " ".join(k)), default=None)
+                if best is None or best == window or OSA.distance(typed, " ".join(best)) > 1:
+                    continue
+                for j, token in enumerate(best):
+                    if out[i + j].token != token:
+                        out[i + j] = dataclasses.replace(
+                            out[i + j], token=token, known=True, corrected=True, stop=False
+                        )
+                covered |= set(range(i, i + n))
+        return out
 
     def idf(self, token: str) -> float:
         return self._idf.get(token, self._max_idf)
@@ -159,7 +202,9 @@ class SearchIndex:
         self, docs_repo: Docs, text: str, limit: int = 10, cues: frozenset[str] = frozenset()
     ) -> SearchResult:
         """Candidates for ``text`` from FTS5 and the gazetteer, scored and sorted."""
-        terms = prepare(text, self.vocabulary, self._choices, self.bigrams, cues)
+        terms = self._repair_names(
+            prepare(text, self.vocabulary, self._choices, self.bigrams, cues)
+        )
         words = [t.token for t in terms]
         aliases = self.find_aliases(words)
         # Inside a name typed in full, no syllable is a stop word: "Lâm" in "Trúc Lâm"

@@ -159,3 +159,14 @@ async def test_a_day_range_lists_the_events_in_it(app: App) -> None:
     for event in events:
         assert event.start is not None and event.end is not None
         assert event.start <= dt.date(2027, 2, 20) and event.end >= dt.date(2027, 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [("ATK Dinh Hao o dau", "atk-dinh-hoa"), ("where is Lim hil", "doi-lim")],
+)
+async def test_a_typo_that_is_itself_a_word_is_mended_inside_a_name(
+    app: App, question: str, item: str
+) -> None:
+    reply = await ask(app, question)
+    assert reply.answered and reply.items[0].id == item
