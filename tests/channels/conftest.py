@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
@@ -32,6 +33,8 @@ from bot.channels.telegram import (
 from bot.channels.telegram_send import RetryPolicy
 from bot.config import Settings
 from bot.core.models import Button, Inbound, ItemRef, Reply, Venue
+from bot.store.db import connect
+from tests.conftest import make_settings as core_settings
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram
 
 PENDING_PO = Path(__file__).resolve().parents[2] / "locales" / "pending" / "telegram.po"
@@ -202,6 +205,25 @@ async def polling(app: TelegramApp) -> AsyncIterator[None]:
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    """A real SQLite file for the Zalo repositories."""
+    connection = await connect(tmp_path / "zalo.sqlite3")
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on the bundled content and a temp database (no platform tokens)."""
+    return core_settings(tmp_path)
+
+
+def squash(text: str) -> str:
+    """Text with every run of white space made one space (channels wrap differently)."""
+    return " ".join(text.split())
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 from bot.app import App
 from bot.channels.console import render
 from bot.core.models import Inbound, Reply
+from tests.channels.conftest import squash
 from tests.channels.test_zalo_bot import running_bot
 from tests.channels.test_zalo_oa import Webhook, running_oa
 from tests.fakes.zalo_bot_api import FakeZaloBot
@@ -36,10 +37,6 @@ except ImportError:  # the Telegram channel is optional for this contract
 PRESS_FIRST = "<press the first option>"
 SCRIPT = ("/start", "Hội Lim tổ chức khi nào?", "Tell me about Vinh Nghiem pagoda", PRESS_FIRST)
 CHANNELS = ["zalo-bot", "zalo-oa"] + (["telegram"] if FakeTelegram is not None else [])
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def facts(replies: Sequence[Reply]) -> tuple[list[str], list[str]]:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -28,9 +27,7 @@ from bot.channels.zalo_common import Backoff, ZaloSettings, split_text
 from bot.config import Settings
 from bot.core.models import Inbound
 from bot.core.ports import Conversation
-from bot.store.db import connect
-from tests.channels.conftest import LONG_TEXT, ScriptedConversation
-from tests.conftest import make_settings
+from tests.channels.conftest import LONG_TEXT, ScriptedConversation, squash
 from tests.fakes.zalo_bot_api import TOKEN, FakeZaloBot
 
 FAST = BotTuning(
@@ -88,22 +85,6 @@ async def running_bot(
 async def fake() -> AsyncIterator[FakeZaloBot]:
     async with FakeZaloBot() as server:
         yield server
-
-
-@pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await connect(tmp_path / "zalo.sqlite3")
-    yield connection
-    await connection.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 # -- with the real core ------------------------------------------------------------------

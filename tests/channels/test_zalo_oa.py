@@ -7,7 +7,6 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -22,10 +21,8 @@ from bot.channels.zalo_oa import OUTSIDE_WINDOW, OaTuning, ZaloOaSender, serve_z
 from bot.config import Settings
 from bot.core.models import Button, Inbound, Location, Reply
 from bot.core.ports import Conversation
-from bot.store.db import connect
 from bot.store.zalo import OaInteractions, OaTokens
-from tests.channels.conftest import ScriptedConversation
-from tests.conftest import make_settings
+from tests.channels.conftest import ScriptedConversation, squash
 from tests.fakes.zalo_oa_api import APP_ID, FIRST_REFRESH_TOKEN, SECRET_KEY, FakeZaloOa, Sent
 
 FAST = OaTuning(send=Backoff(attempts=3, base=0.01), rate_limit=Backoff(attempts=3, base=0.01))
@@ -101,22 +98,6 @@ async def oa_sender(
 async def fake() -> AsyncIterator[FakeZaloOa]:
     async with FakeZaloOa() as server:
         yield server
-
-
-@pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    connection = await connect(tmp_path / "zalo.sqlite3")
-    yield connection
-    await connection.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def labels(sent: Sent) -> list[str]:
