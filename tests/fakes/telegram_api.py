@@ -15,12 +15,11 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from bot.channels.zalo_common import start_site
+from tests.fakes.loopback import LoopbackServer
 
 TOKEN = "123456:TEST-fake-token"
 BOT_USER: dict[str, Any] = {
@@ -76,7 +75,7 @@ class Fault:
     description: str | None
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """The server. Use ``async with FakeTelegram() as fake:``; point PTB at ``base_url``."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -92,33 +91,17 @@ class FakeTelegram:
         self._arrived = asyncio.Event()  # replaced after each push or call
         self._called = asyncio.Event()
         self._closing = False
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        # A deep backlog: the benchmark opens many connections at once.
-        self._runner, self.port = await start_site(app, "127.0.0.1", 0, backlog=1024)
+    backlog = 1024  # the benchmark opens many connections at once
 
-    async def stop(self) -> None:
+    def routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+
+    def closing(self) -> None:
         self._closing = True
         self._arrived.set()  # end pending long polls now
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

@@ -15,12 +15,11 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from bot.channels.zalo_common import start_site
+from tests.fakes.loopback import LoopbackServer
 
 TOKEN = "1234567890:fake-zalo-bot-access-token"
 MAX_TEXT = 2000
@@ -52,7 +51,7 @@ class Fault:
     description: str
 
 
-class FakeZaloBot:
+class FakeZaloBot(LoopbackServer):
     """Use ``async with FakeZaloBot() as fake:`` and point the client at ``base_url``."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -65,25 +64,14 @@ class FakeZaloBot:
         self._arrived = asyncio.Event()
         self._called = asyncio.Event()
         self._closing = False
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        super().__init__()
 
-    async def __aenter__(self) -> FakeZaloBot:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner, self.port = await start_site(app, "127.0.0.1", 0)
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def closing(self) -> None:
         self._closing = True
-        self._arrived.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        self._arrived.set()  # end pending long polls now
 
     @property
     def base_url(self) -> str:

@@ -20,12 +20,11 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
-from bot.channels.zalo_common import start_site
+from tests.fakes.loopback import LoopbackServer
 
 APP_ID = "1234567890123456789"
 SECRET_KEY = "fake-oa-secret-key"
@@ -49,7 +48,7 @@ class Sent:
         return list(attachment.get("payload", {}).get("buttons", []))
 
 
-class FakeZaloOa:
+class FakeZaloOa(LoopbackServer):
     """Use ``async with FakeZaloOa() as fake:``; ``base_url`` serves both APIs."""
 
     def __init__(self, expires_in: str = "90000") -> None:
@@ -63,24 +62,11 @@ class FakeZaloOa:
         self._faults: dict[str, list[int]] = {}
         self._counter = itertools.count(1)
         self._changed = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
+        super().__init__()
 
-    async def __aenter__(self) -> FakeZaloOa:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v3.0/oa/message/cs", self._send)
         app.router.add_post("/v4/oa/access_token", self._token)
-        self._runner, self.port = await start_site(app, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def base_url(self) -> str:
