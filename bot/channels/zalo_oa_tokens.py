@@ -177,4 +177,4 @@ async def _token_failures() -> AsyncIterator[None]:
     except OaTokenError:
         raise
     except Exception as exc:
-        raise OaTokenError(f"token store failed ({type(exc).__name__})") from exc
+        raise OaTokenError(f"token store failed ({type(exc).__name__}: {exc})") from exc

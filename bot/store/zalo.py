@@ -7,11 +7,34 @@ two of our statements).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
+
+
+async def _write(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> int | None:
+    """Run one write and commit it; return the last row id.
+
+    Several connections share the database file (the outbox has its own) and a write
+    can meet "database is locked" under load. The tokens written here are the only copy
+    of a single-use refresh token, so a transient lock is waited out a few more times.
+    No rollback: this connection is shared, and a rollback could undo another
+    repository's statement; the failed statement itself changed nothing.
+    """
+    for attempt in range(6):
+        try:
+            cur = await conn.execute(sql, params)
+            await conn.commit()
+            return cur.lastrowid
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 5:
+                raise
+            await asyncio.sleep(0.1 * (attempt + 1))
+    return None  # unreachable: the last attempt returns or raises
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +85,14 @@ class OaTokens:
 
     async def record_response(self, app_id: str, raw: str, received_at: float) -> int:
         """Store an OAuth answer as received, before anything parses it; return its row id."""
-        cur = await self._conn.execute(
+        row_id = await _write(
+            self._conn,
             "INSERT INTO zalo_oa_tokens (app_id, state, source, raw, received_at)"
             " VALUES (?, 'pending', 'oauth', ?, ?)",
             (app_id, raw, received_at),
         )
-        await self._conn.commit()
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        assert row_id is not None
+        return row_id
 
     async def pending(self, app_id: str) -> list[tuple[int, str, float]]:
         """(row id, raw answer, received at) of answers stored but not parsed yet: a crash
@@ -85,12 +108,12 @@ class OaTokens:
         self, row_id: int, access_token: str, refresh_token: str, expires_at: float
     ) -> None:
         """Fill in the parsed pair of a stored answer, making it current."""
-        await self._conn.execute(
+        await _write(
+            self._conn,
             "UPDATE zalo_oa_tokens SET state = 'ok', access_token = ?, refresh_token = ?,"
             " expires_at = ? WHERE id = ?",
             (access_token, refresh_token, expires_at, row_id),
         )
-        await self._conn.commit()
 
     async def mark_unreadable(self, row_id: int) -> None:
         """Keep an answer that could not be parsed (for a person to read), out of the way."""
@@ -163,12 +186,12 @@ class OaInteractions:
         self._conn = conn
 
     async def touch(self, user_id: str, at: float) -> None:
-        await self._conn.execute(
+        await _write(
+            self._conn,
             "INSERT INTO zalo_oa_interactions (user_id, last_at) VALUES (?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET last_at = MAX(last_at, excluded.last_at)",
             (user_id, at),
         )
-        await self._conn.commit()
 
     async def last(self, user_id: str) -> float | None:
         async with self._conn.execute(
