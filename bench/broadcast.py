@@ -72,12 +72,11 @@ async def make_db(path: Path, n: int) -> None:
     SQL: the bot itself only ever adds users one by one through its repositories."""
     conn = await connect(path)
     users = [("telegram", str(FIRST_CHAT + i), "en" if i % 3 == 0 else "vi") for i in range(n)]
-    await conn.executemany("INSERT INTO users (channel, user_id, lang) VALUES (?, ?, ?)", users)
-    await conn.executemany(
+    await conn.write_many("INSERT INTO users (channel, user_id, lang) VALUES (?, ?, ?)", users)
+    await conn.write_many(
         "INSERT INTO subscriptions (channel, user_id, topic) VALUES (?, ?, 'all')",
         [(c, u) for c, u, _lang in users],
     )
-    await conn.commit()
     await conn.close()
 
 
@@ -212,16 +211,16 @@ async def result_of(proc: asyncio.subprocess.Process) -> dict[str, Any]:
 
 async def db_counts(db: Path) -> Counter[str]:
     conn = await connect(db)
-    async with conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status") as cur:
-        counts = Counter({str(s): int(n) for s, n in await cur.fetchall()})
+    rows = await conn.all("SELECT status, COUNT(*) FROM deliveries GROUP BY status")
+    counts = Counter({str(s): int(n) for s, n in rows})
     await conn.close()
     return counts
 
 
 async def db_sent_chats(db: Path) -> set[int]:
     conn = await connect(db)
-    async with conn.execute("SELECT user_id FROM deliveries WHERE status = 'sent'") as cur:
-        chats = {int(r[0]) for r in await cur.fetchall()}
+    rows = await conn.all("SELECT user_id FROM deliveries WHERE status = 'sent'")
+    chats = {int(r[0]) for r in rows}
     await conn.close()
     return chats
 

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.config import Settings
 from bot.content.loader import ContentError, ContentPack, require_content
 from bot.core.dispatcher import Dispatcher
 from bot.core.engine import Engine
 from bot.i18n import load_catalogs
 from bot.search.index import SearchIndex
-from bot.store.db import connect
+from bot.store.db import Db, connect
 from bot.store.docs import Docs
 from bot.store.questions import Questions
 from bot.store.users import Users
@@ -33,7 +31,7 @@ class App:
     """Everything a channel needs, built once and passed in explicitly."""
 
     settings: Settings
-    conn: aiosqlite.Connection
+    db: Db
     users: Users
     questions: Questions
     docs: Docs
@@ -51,7 +49,7 @@ class App:
     async def close(self) -> None:
         if self.broadcasting is not None:
             await self.broadcasting.close()
-        await self.conn.close()
+        await self.db.close()
 
 
 def clock(tz: str) -> Callable[[], dt.date]:
@@ -72,14 +70,14 @@ async def build_app(
     """
     load_catalogs()
     pack = require_content(settings.content_dir)
-    conn = await connect(settings.db)
+    db = await connect(settings.db)
     try:
-        docs = Docs(conn)
+        docs = Docs(db)
         index = await SearchIndex.open(pack, docs)
     except BaseException:
-        await conn.close()
+        await db.close()
         raise
-    users, questions = Users(conn), Questions(conn)
+    users, questions = Users(db), Questions(db)
     engine = Engine(pack, index, docs, settings.default_lang)
     outbox = None
     if broadcasting:
@@ -93,7 +91,7 @@ async def build_app(
         today or clock(settings.timezone),
         staff=outbox.staff_handler() if outbox is not None else None,
     )
-    return App(settings, conn, users, questions, docs, engine, dispatcher, outbox)
+    return App(settings, db, users, questions, docs, engine, dispatcher, outbox)
 
 
 __all__ = ["App", "ContentError", "build_app"]

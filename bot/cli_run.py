@@ -74,19 +74,19 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                         bot_sender = ZaloBotSender.create(zalo)
                         app.broadcasting.add_sender(bot_sender, close=bot_sender.close)
                     group.create_task(
-                        serve_zalo_bot(settings, zalo, app.conversation, app.conn, webhook, stop)
+                        serve_zalo_bot(settings, zalo, app.conversation, app.db, webhook, stop)
                     )
                 if "zalo-oa" in channels:
                     from bot.channels.zalo_oa import ZaloOaSender, serve_zalo_oa
 
                     # One sender for replies and announcements: one lock serialises the
                     # refreshes of the single-use refresh token.
-                    oa_sender = ZaloOaSender.create(zalo, app.conn)
+                    oa_sender = ZaloOaSender.create(zalo, app.db)
                     if app.broadcasting is not None:
                         app.broadcasting.add_sender(oa_sender, close=oa_sender.close)
                     group.create_task(
                         serve_zalo_oa(
-                            settings, zalo, app.conversation, app.conn, stop, sender=oa_sender
+                            settings, zalo, app.conversation, app.db, stop, sender=oa_sender
                         )
                     )
             if app.broadcasting is not None:

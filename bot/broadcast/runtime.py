@@ -17,8 +17,8 @@ from bot.broadcast.worker import OutboxWorker
 from bot.config import Settings
 from bot.content.loader import ContentPack
 from bot.core.staff import StaffHandler
-from bot.store.db import connect
-from bot.store.outbox import Outbox, Serial
+from bot.store.db import Db, connect
+from bot.store.outbox import Outbox
 from bot.store.reports import Reports
 from bot.store.staff import StaffStore
 
@@ -27,9 +27,9 @@ from bot.store.staff import StaffStore
 class Broadcasting:
     """Everything announcements need, built once from the settings.
 
-    It opens a second connection to the bot's database file: the outbox commits
-    multi-statement transactions, which must not interleave with other repositories'
-    commits on a shared connection (WAL lets both connections work side by side).
+    It opens a second connection to the bot's database file: the outbox's multi-statement
+    transactions hold their connection (``Db.tx``) while they run, and the chat's
+    connection stays free meanwhile (WAL lets both work side by side).
 
     ``senders`` (by channel) starts with Telegram when a token is set; other channels
     join with ``add_sender`` before ``run``.
@@ -37,7 +37,7 @@ class Broadcasting:
 
     settings: Settings
     config: BroadcastSettings
-    db: Serial
+    db: Db
     outbox: Outbox
     staff_store: StaffStore
     reports: Reports
@@ -57,7 +57,7 @@ class Broadcasting:
     ) -> Broadcasting:
         """``pack`` returns the current content (it changes on reload)."""
         config = config or BroadcastSettings()
-        db = Serial(await connect(settings.db))
+        db = await connect(settings.db)
         outbox, staff_store = Outbox(db), StaffStore(db)
         service = Announcements(
             outbox, staff_store, pack, settings.timezone, settings.default_lang, clock

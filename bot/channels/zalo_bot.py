@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import aiosqlite
 import httpx
 from aiohttp import web
 from pydantic import SecretStr
@@ -41,6 +40,7 @@ from bot.core.models import Inbound, Reply
 from bot.core.ports import Conversation
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.store.db import Db
 from bot.store.users import Users
 from bot.store.zalo import NumberedOptions, SeenMessages
 
@@ -251,7 +251,7 @@ class ZaloBotChannel:
         self,
         client: ZaloBotClient,
         conversation: Conversation,
-        conn: aiosqlite.Connection,
+        db: Db,
         default_lang: str,
         tuning: BotTuning | None = None,
         clock: Callable[[], float] = time.time,
@@ -259,9 +259,9 @@ class ZaloBotChannel:
         self._client = client
         self.sender = ZaloBotSender(client)
         self._conversation = conversation
-        self._users = Users(conn)
-        self._seen = SeenMessages(conn)
-        self._options = NumberedOptions(conn)
+        self._users = Users(db)
+        self._seen = SeenMessages(db)
+        self._options = NumberedOptions(db)
         self._default_lang = default_lang
         self._tuning = tuning or BotTuning()
         self._clock = clock
@@ -430,7 +430,7 @@ async def serve_zalo_bot(
     settings: Settings,
     zalo: ZaloSettings,
     conversation: Conversation,
-    conn: aiosqlite.Connection,
+    db: Db,
     webhook: bool,
     stop: asyncio.Event,
     *,
@@ -448,7 +448,7 @@ async def serve_zalo_bot(
     logging.getLogger("httpx").setLevel(logging.WARNING)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0)) as http:
         client = ZaloBotClient(http, zalo.bot_base_url, token)
-        channel = ZaloBotChannel(client, conversation, conn, settings.default_lang, tuning)
+        channel = ZaloBotChannel(client, conversation, db, settings.default_lang, tuning)
         try:
             if webhook:
                 await _serve_webhook(channel, client, zalo, secret, stop, on_ready)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
 
-import aiosqlite
 import httpx
 from aiohttp import web
 from pydantic import SecretStr
@@ -45,6 +44,7 @@ from bot.core.models import Button, Inbound, Location, Reply
 from bot.core.ports import Conversation
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.store.db import Db
 from bot.store.users import Users
 from bot.store.zalo import NumberedOptions, OaInteractions, OaTokens, SeenMessages
 
@@ -181,7 +181,7 @@ class ZaloOaSender:
     def create(
         cls,
         zalo: ZaloSettings,
-        conn: aiosqlite.Connection,
+        db: Db,
         *,
         http: httpx.AsyncClient | None = None,
         tuning: OaTuning | None = None,
@@ -197,11 +197,11 @@ class ZaloOaSender:
             zalo.oauth_url,
             app_id,
             secret,
-            repo or OaTokens(conn),
+            repo or OaTokens(db),
             zalo.oa_refresh_token,
             tuning.refresh_margin,
         )
-        interactions = OaInteractions(conn)
+        interactions = OaInteractions(db)
         return cls(client, zalo.oa_base_url, tokens, interactions, tuning, owned=http is None)
 
     async def close(self) -> None:
@@ -303,7 +303,7 @@ class ZaloOaChannel:
         zalo: ZaloSettings,
         sender: ZaloOaSender,
         conversation: Conversation,
-        conn: aiosqlite.Connection,
+        db: Db,
         default_lang: str,
         tuning: OaTuning | None = None,
         clock: Callable[[], float] = time.time,
@@ -311,10 +311,10 @@ class ZaloOaChannel:
         self._app_id, self._secret = _credentials(zalo)
         self.sender = sender
         self._conversation = conversation
-        self._users = Users(conn)
-        self._seen = SeenMessages(conn)
-        self._options = NumberedOptions(conn)
-        self._interactions = OaInteractions(conn)
+        self._users = Users(db)
+        self._seen = SeenMessages(db)
+        self._options = NumberedOptions(db)
+        self._interactions = OaInteractions(db)
         self._default_lang = default_lang
         self._tuning = tuning or OaTuning()
         self._clock = clock
@@ -448,7 +448,7 @@ async def serve_zalo_oa(
     settings: Settings,
     zalo: ZaloSettings,
     conversation: Conversation,
-    conn: aiosqlite.Connection,
+    db: Db,
     stop: asyncio.Event,
     *,
     sender: ZaloOaSender | None = None,
@@ -463,8 +463,8 @@ async def serve_zalo_oa(
     """
     _credentials(zalo)
     own = sender is None
-    sender = sender or ZaloOaSender.create(zalo, conn, tuning=tuning)
-    channel = ZaloOaChannel(zalo, sender, conversation, conn, settings.default_lang, tuning)
+    sender = sender or ZaloOaSender.create(zalo, db, tuning=tuning)
+    channel = ZaloOaChannel(zalo, sender, conversation, db, settings.default_lang, tuning)
     try:
         runner, port = await start_site(
             channel.webhook_app(), zalo.webhook_listen, zalo.oa_webhook_port

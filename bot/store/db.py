@@ -1,12 +1,21 @@
-"""The SQLite database: opening, pragmas and schema migrations (one .sql file per change)."""
+"""The SQLite database: opening, pragmas, schema migrations (one .sql file per change),
+and ``Db``, the one way the repositories use a connection."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+
+Params = Sequence[Any]
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +30,82 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(out)
 
 
-async def connect(path: Path | str) -> aiosqlite.Connection:
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a write statement did."""
+
+    rowcount: int
+    lastrowid: int | None
+
+
+class Db:
+    """One aiosqlite connection in autocommit mode, used by one operation at a time.
+
+    - A single statement (``all``, ``one``, ``write``) is one hop to aiosqlite's thread,
+      and its own transaction: results are fetched in that hop, so no half-read cursor
+      keeps a read snapshot open while other coroutines write.
+    - Several statements that must stand or fall together go in ``tx()``. The lock keeps
+      every other use of this connection out until it commits, so nobody's statement
+      lands inside somebody else's transaction, or is undone by its rollback.
+
+    Autocommit matters: with Python's implicit transactions, a write that met "database
+    is locked" left a stale read transaction open, and every retry failed the same way.
+    Now a failed statement leaves nothing behind, and busy_timeout does the waiting.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+        self._lock = asyncio.Lock()
+
+    async def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, params))
+
+    async def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.all(sql, params)
+        return rows[0] if rows else None
+
+    async def write(self, sql: str, params: Params = ()) -> Written:
+        """Run one write statement (committed when it returns)."""
+        async with self._lock:
+            cur = await self.conn.execute(sql, params)
+            return Written(cur.rowcount, cur.lastrowid)
+
+    async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each of ``rows``, all in one transaction."""
+        async with self.tx() as conn:
+            await conn.executemany(sql, rows)
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction, taking the database write lock at once (no upgrade races)."""
+        async with self._lock:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                yield self.conn
+                await self.conn.commit()
+            except BaseException:
+                # Also after a cancellation: the BEGIN may still run on aiosqlite's thread,
+                # and the rollback queued behind it closes the transaction for the next user.
+                await asyncio.shield(self.conn.rollback())
+                raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection to itself, for several reads in a row."""
+        async with self._lock:
+            yield self.conn
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+async def connect(path: Path | str) -> Db:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = await aiosqlite.connect(str(path))
+    # isolation_level=None: autocommit; transactions are only the explicit ones of Db.tx.
+    conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = aiosqlite.Row
     # WAL lets the CLI write (announcements) while a running bot reads; busy_timeout makes
     # the two processes wait for each other instead of failing.
@@ -33,8 +113,12 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     await conn.execute("PRAGMA busy_timeout=5000")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA synchronous=NORMAL")
-    await migrate(conn)
-    return conn
+    try:
+        await migrate(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return Db(conn)
 
 
 async def migrate(conn: aiosqlite.Connection) -> int:

@@ -2,56 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+
+from bot.store.db import Db
 
 EVERYONE = "*"  # the topic list ["*"] reaches every subscriber, whatever they chose
 # Users of the terminal chat: nobody can send them anything later.
 LOCAL_CHANNELS = ("console", "cli")
 OPEN = ("pending", "sending")
 FINAL = ("sent", "failed", "skipped")
-
-
-class Serial:
-    """One aiosqlite connection used by one coroutine at a time.
-
-    The outbox runs multi-statement transactions. On a connection shared with other
-    repositories, their ``commit()`` could land in the middle of one (or a rollback could
-    undo their work), so the broadcast code gets its own connection to the same file and
-    takes this lock around every use of it.
-    """
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
-        self._lock = asyncio.Lock()
-
-    @asynccontextmanager
-    async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction, taking the database write lock at once (no upgrade races)."""
-        async with self._lock:
-            try:
-                await self.conn.execute("BEGIN IMMEDIATE")
-                yield self.conn
-                await self.conn.commit()
-            except BaseException:
-                # Also after a cancellation: the BEGIN may still run on aiosqlite's thread,
-                # and the rollback queued behind it closes the transaction for the next user.
-                await asyncio.shield(self.conn.rollback())
-                raise
-
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            yield self.conn
-
-    async def close(self) -> None:
-        await self.conn.close()
 
 
 class StaleDraft(Exception):
@@ -169,7 +133,7 @@ _MATCHING_SUBSCRIPTION = "(? OR s.topic IN (SELECT value FROM json_each(?)))"
 class Outbox:
     """Repository over ``announcements``, ``deliveries`` and ``outbox_workers``."""
 
-    def __init__(self, db: Serial) -> None:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     # -- writing announcements -------------------------------------------------------
@@ -259,15 +223,12 @@ class Outbox:
         """Start every scheduled announcement whose time has come (rows written now, so
         people who subscribed or left in the meantime are counted correctly)."""
         started = []
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT id FROM announcements WHERE status = 'scheduled' AND due_at <= ?"
-                " ORDER BY due_at, id",
-                (now,),
-            ) as cur,
-        ):
-            due = [int(r[0]) for r in await cur.fetchall()]
+        rows = await self._db.all(
+            "SELECT id FROM announcements WHERE status = 'scheduled' AND due_at <= ?"
+            " ORDER BY due_at, id",
+            (now,),
+        )
+        due = [int(r[0]) for r in rows]
         for ident in due:
             async with self._db.tx() as conn:
                 cur = await conn.execute(
@@ -309,14 +270,11 @@ class Outbox:
                 return None
 
     async def recent(self, limit: int = 10) -> list[Announcement]:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ) as cur,
-        ):
-            return [_announcement(r) for r in await cur.fetchall()]
+        rows = await self._db.all(
+            f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_announcement(r) for r in rows]
 
     async def progress(self, ident: int) -> Progress | None:
         async with self._db.read() as conn:
@@ -341,49 +299,38 @@ class Outbox:
 
     async def audience_size(self, topics: Sequence[str], default_lang: str) -> dict[str, int]:
         """How many subscribers the topics reach now, by the language they read."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT COALESCE(u.lang, ?), COUNT(*) FROM users u WHERE u.blocked = 0"
-                " AND u.channel NOT IN (SELECT value FROM json_each(?))"
-                " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel = u.channel"
-                f" AND s.user_id = u.user_id AND {_MATCHING_SUBSCRIPTION}) GROUP BY 1",
-                (default_lang, json.dumps(LOCAL_CHANNELS), *_audience_params(topics)),
-            ) as cur,
-        ):
-            return {str(lang): int(n) for lang, n in await cur.fetchall()}
+        rows = await self._db.all(
+            "SELECT COALESCE(u.lang, ?), COUNT(*) FROM users u WHERE u.blocked = 0"
+            " AND u.channel NOT IN (SELECT value FROM json_each(?))"
+            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel = u.channel"
+            f" AND s.user_id = u.user_id AND {_MATCHING_SUBSCRIPTION}) GROUP BY 1",
+            (default_lang, json.dumps(LOCAL_CHANNELS), *_audience_params(topics)),
+        )
+        return {str(lang): int(n) for lang, n in rows}
 
     async def subscribed_topics(self, prefix: str) -> dict[str, int]:
         """Topics starting with ``prefix`` that someone subscribed to, with counts."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT topic, COUNT(*) FROM subscriptions WHERE topic >= ? AND topic < ?"
-                " GROUP BY topic",
-                (prefix, prefix + "\uffff"),
-            ) as cur,
-        ):
-            return {str(t): int(n) for t, n in await cur.fetchall()}
+        rows = await self._db.all(
+            "SELECT topic, COUNT(*) FROM subscriptions WHERE topic >= ? AND topic < ?"
+            " GROUP BY topic",
+            (prefix, prefix + "\uffff"),
+        )
+        return {str(t): int(n) for t, n in rows}
 
     # -- the sender's side -----------------------------------------------------------
 
     async def register_worker(self, worker: str, pid: int, host: str, now: float) -> None:
-        async with self._db.tx() as conn:
-            await conn.execute(
-                "INSERT OR REPLACE INTO outbox_workers (id, pid, host, started_at, heartbeat)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (worker, pid, host, now, now),
-            )
+        await self._db.write(
+            "INSERT OR REPLACE INTO outbox_workers (id, pid, host, started_at, heartbeat)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (worker, pid, host, now, now),
+        )
 
     async def heartbeat(self, worker: str, now: float) -> None:
-        async with self._db.tx() as conn:
-            await conn.execute(
-                "UPDATE outbox_workers SET heartbeat = ? WHERE id = ?", (now, worker)
-            )
+        await self._db.write("UPDATE outbox_workers SET heartbeat = ? WHERE id = ?", (now, worker))
 
     async def unregister_worker(self, worker: str) -> None:
-        async with self._db.tx() as conn:
-            await conn.execute("DELETE FROM outbox_workers WHERE id = ?", (worker,))
+        await self._db.write("DELETE FROM outbox_workers WHERE id = ?", (worker,))
 
     async def claim(
         self,
@@ -505,25 +452,18 @@ class Outbox:
                 return [int(r[0]) for r in await cur.fetchall()]
 
     async def statuses(self, idents: Iterable[int]) -> dict[int, str]:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT id, status FROM announcements WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(list(idents)),),
-            ) as cur,
-        ):
-            return {int(i): str(s) for i, s in await cur.fetchall()}
+        rows = await self._db.all(
+            "SELECT id, status FROM announcements WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(idents)),),
+        )
+        return {int(i): str(s) for i, s in rows}
 
     async def open_count(self, ident: int) -> int:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT COUNT(*) FROM deliveries WHERE announcement_id = ?"
-                " AND status IN ('pending', 'sending')",
-                (ident,),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+        row = await self._db.one(
+            "SELECT COUNT(*) FROM deliveries WHERE announcement_id = ?"
+            " AND status IN ('pending', 'sending')",
+            (ident,),
+        )
         return int(row[0]) if row else 0
 
 

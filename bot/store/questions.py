@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from bot.store.db import Db
 
 
 class Questions:
     """Repository over the ``questions`` table (read by the staff reports)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def record(
         self,
@@ -20,21 +20,20 @@ class Questions:
         answered: bool,
         matched: list[str],
     ) -> None:
-        await self._conn.execute(
+        await self._db.write(
             "INSERT INTO questions (channel, user_id, folded, lang, answered, matched)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (channel, user_id, folded[:500], lang, int(answered), " ".join(matched)),
         )
-        await self._conn.commit()
 
     async def top_unanswered(self, days: int, limit: int = 20) -> list[tuple[str, int]]:
         """Most frequent unanswered folded questions of the last ``days`` days."""
-        async with self._conn.execute(
+        rows = await self._db.all(
             """
             SELECT folded, COUNT(*) AS n FROM questions
             WHERE answered = 0 AND asked_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)
             GROUP BY folded ORDER BY n DESC, folded LIMIT ?
             """,
             (f"-{int(days)} days", limit),
-        ) as cur:
-            return [(row[0], int(row[1])) for row in await cur.fetchall()]
+        )
+        return [(row[0], int(row[1])) for row in rows]

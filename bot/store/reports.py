@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.outbox import Serial
+from bot.store.db import Db
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +43,17 @@ class QuestionRow:
 class Reports:
     """Aggregate queries; ``since`` arguments are UTC ISO times like the question log's."""
 
-    def __init__(self, db: Serial) -> None:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def users(self, since: str) -> UserCounts:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(blocked), 0),"
-                " COALESCE(SUM(last_seen >= ?), 0),"
-                " (SELECT COUNT(*) FROM (SELECT DISTINCT channel, user_id FROM subscriptions))"
-                " FROM users",
-                (since,),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+        row = await self._db.one(
+            "SELECT COUNT(*), COALESCE(SUM(blocked), 0),"
+            " COALESCE(SUM(last_seen >= ?), 0),"
+            " (SELECT COUNT(*) FROM (SELECT DISTINCT channel, user_id FROM subscriptions))"
+            " FROM users",
+            (since,),
+        )
         assert row is not None
         return UserCounts(
             total=int(row[0]), blocked=int(row[1]), active=int(row[2]), subscribers=int(row[3])
@@ -65,13 +61,10 @@ class Reports:
 
     async def topics(self) -> list[tuple[str, int]]:
         """Subscriptions per topic ("all", "province:<id>", "event:<id>", "tag:<tag>")."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT topic, COUNT(*) FROM subscriptions GROUP BY topic ORDER BY 2 DESC, 1"
-            ) as cur,
-        ):
-            return [(str(t), int(n)) for t, n in await cur.fetchall()]
+        rows = await self._db.all(
+            "SELECT topic, COUNT(*) FROM subscriptions GROUP BY topic ORDER BY 2 DESC, 1"
+        )
+        return [(str(t), int(n)) for t, n in rows]
 
     async def deliveries(self, limit: int) -> list[DeliveryRow]:
         """The latest ``limit`` announcements with their delivery counts and reasons."""
@@ -120,27 +113,18 @@ class Reports:
 
     async def questions(self, since: str) -> list[QuestionRow]:
         """Every distinct folded question asked since ``since``, most asked first."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT folded, COUNT(*), SUM(answered = 0), MAX(asked_at) FROM questions"
-                " WHERE asked_at >= ? GROUP BY folded ORDER BY 2 DESC, 1",
-                (since,),
-            ) as cur,
-        ):
-            return [
-                QuestionRow(str(f), int(n), int(u), str(last))
-                for f, n, u, last in await cur.fetchall()
-            ]
+        rows = await self._db.all(
+            "SELECT folded, COUNT(*), SUM(answered = 0), MAX(asked_at) FROM questions"
+            " WHERE asked_at >= ? GROUP BY folded ORDER BY 2 DESC, 1",
+            (since,),
+        )
+        return [QuestionRow(str(f), int(n), int(u), str(last)) for f, n, u, last in rows]
 
     async def questions_per_day(self, since: str, utc_offset: str) -> list[tuple[str, int, int]]:
         """(local date, answered, unanswered) per day; ``utc_offset`` like '+7 hours'."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT date(asked_at, ?), SUM(answered != 0), SUM(answered = 0) FROM questions"
-                " WHERE asked_at >= ? GROUP BY 1 ORDER BY 1",
-                (utc_offset, since),
-            ) as cur,
-        ):
-            return [(str(d), int(a), int(u)) for d, a, u in await cur.fetchall()]
+        rows = await self._db.all(
+            "SELECT date(asked_at, ?), SUM(answered != 0), SUM(answered = 0) FROM questions"
+            " WHERE asked_at >= ? GROUP BY 1 ORDER BY 1",
+            (utc_offset, since),
+        )
+        return [(str(d), int(a), int(u)) for d, a, u in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from bot.store.outbox import Serial
+from bot.store.db import Db
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +29,16 @@ class AuditEntry:
 class StaffStore:
     """Repository over ``staff``, ``staff_audit`` and ``staff_drafts``."""
 
-    def __init__(self, db: Serial) -> None:
+    def __init__(self, db: Db) -> None:
         self._db = db
 
     async def add(self, channel: str, user_id: str, added_by: str) -> bool:
         """Add a staff member; False when they already were one."""
-        async with self._db.tx() as conn:
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO staff (channel, user_id, added_by) VALUES (?, ?, ?)",
-                (channel, user_id, added_by),
-            )
-            return cur.rowcount > 0
+        done = await self._db.write(
+            "INSERT OR IGNORE INTO staff (channel, user_id, added_by) VALUES (?, ?, ?)",
+            (channel, user_id, added_by),
+        )
+        return done.rowcount > 0
 
     async def remove(self, channel: str, user_id: str) -> bool:
         async with self._db.tx() as conn:
@@ -52,70 +51,52 @@ class StaffStore:
             return cur.rowcount > 0
 
     async def contains(self, channel: str, user_id: str) -> bool:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT 1 FROM staff WHERE channel = ? AND user_id = ?", (channel, user_id)
-            ) as cur,
-        ):
-            return await cur.fetchone() is not None
+        row = await self._db.one(
+            "SELECT 1 FROM staff WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+        return row is not None
 
     async def members(self) -> list[StaffMember]:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT channel, user_id, added_by, added_at FROM staff ORDER BY channel, user_id"
-            ) as cur,
-        ):
-            return [StaffMember(*row) for row in await cur.fetchall()]
+        rows = await self._db.all(
+            "SELECT channel, user_id, added_by, added_at FROM staff ORDER BY channel, user_id"
+        )
+        return [StaffMember(*row) for row in rows]
 
     async def audit(
         self, channel: str, user_id: str, action: str, detail: str = "", *, allowed: bool
     ) -> None:
-        async with self._db.tx() as conn:
-            await conn.execute(
-                "INSERT INTO staff_audit (channel, user_id, action, detail, allowed)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (channel, user_id, action, detail[:500], int(allowed)),
-            )
+        await self._db.write(
+            "INSERT INTO staff_audit (channel, user_id, action, detail, allowed)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (channel, user_id, action, detail[:500], int(allowed)),
+        )
 
     async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT at, channel, user_id, action, detail, allowed FROM staff_audit"
-                " ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ) as cur,
-        ):
-            return [
-                AuditEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in await cur.fetchall()
-            ]
+        rows = await self._db.all(
+            "SELECT at, channel, user_id, action, detail, allowed FROM staff_audit"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
     async def draft(self, channel: str, user_id: str) -> str | None:
         """The JSON of the announcement this user is composing, if any."""
-        async with (
-            self._db.read() as conn,
-            conn.execute(
-                "SELECT data FROM staff_drafts WHERE channel = ? AND user_id = ?",
-                (channel, user_id),
-            ) as cur,
-        ):
-            row = await cur.fetchone()
+        row = await self._db.one(
+            "SELECT data FROM staff_drafts WHERE channel = ? AND user_id = ?",
+            (channel, user_id),
+        )
         return str(row[0]) if row else None
 
     async def save_draft(self, channel: str, user_id: str, data: str) -> None:
-        async with self._db.tx() as conn:
-            await conn.execute(
-                "INSERT INTO staff_drafts (channel, user_id, data, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (channel, user_id) DO UPDATE SET"
-                " data = excluded.data, updated_at = excluded.updated_at",
-                (channel, user_id, data, time.time()),
-            )
+        await self._db.write(
+            "INSERT INTO staff_drafts (channel, user_id, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (channel, user_id) DO UPDATE SET"
+            " data = excluded.data, updated_at = excluded.updated_at",
+            (channel, user_id, data, time.time()),
+        )
 
     async def drop_draft(self, channel: str, user_id: str) -> bool:
-        async with self._db.tx() as conn:
-            cur = await conn.execute(
-                "DELETE FROM staff_drafts WHERE channel = ? AND user_id = ?", (channel, user_id)
-            )
-            return cur.rowcount > 0
+        done = await self._db.write(
+            "DELETE FROM staff_drafts WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+        return done.rowcount > 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
+from bot.store.db import Db
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +19,12 @@ class User:
 class Users:
     """Repository over the ``users`` and ``subscriptions`` tables."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def touch(self, channel: str, user_id: str, lang_hint: str | None) -> User:
         """Create or refresh a user; a platform language hint fills an unset language."""
-        rows = await self._conn.execute_fetchall(
+        row = await self._db.one(
             """
             INSERT INTO users (channel, user_id, lang) VALUES (?, ?, ?)
             ON CONFLICT (channel, user_id) DO UPDATE SET
@@ -35,81 +35,72 @@ class Users:
             """,
             (channel, user_id, lang_hint),
         )
-        await self._conn.commit()
-        row = next(iter(rows))
+        assert row is not None  # an upsert with RETURNING always returns its row
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     async def get(self, channel: str, user_id: str) -> User | None:
-        async with self._conn.execute(
+        row = await self._db.one(
             "SELECT channel, user_id, lang, lang_explicit, blocked FROM users"
             " WHERE channel = ? AND user_id = ?",
             (channel, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     async def set_lang(self, channel: str, user_id: str, lang: str, explicit: bool) -> None:
         """Remember a language; an explicit choice (/language) is never overridden by a guess."""
-        await self._conn.execute(
+        await self._db.write(
             """
             UPDATE users SET lang = ?, lang_explicit = MAX(lang_explicit, ?)
             WHERE channel = ? AND user_id = ? AND (lang_explicit = 0 OR ? = 1)
             """,
             (lang, int(explicit), channel, user_id, int(explicit)),
         )
-        await self._conn.commit()
 
     async def mark_blocked(self, channel: str, user_id: str) -> None:
         """The user blocked the bot: keep the row, drop the subscriptions."""
-        await self._conn.execute(
-            "UPDATE users SET blocked = 1 WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        await self._conn.execute(
-            "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        await self._conn.commit()
+        async with self._db.tx() as conn:
+            await conn.execute(
+                "UPDATE users SET blocked = 1 WHERE channel = ? AND user_id = ?",
+                (channel, user_id),
+            )
+            await conn.execute(
+                "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
+            )
 
     async def subscribe(self, channel: str, user_id: str, topic: str) -> bool:
         """Add a subscription; False when it already existed."""
-        cur = await self._conn.execute(
+        done = await self._db.write(
             "INSERT OR IGNORE INTO subscriptions (channel, user_id, topic) VALUES (?, ?, ?)",
             (channel, user_id, topic),
         )
-        await self._conn.commit()
-        return cur.rowcount > 0
+        return done.rowcount > 0
 
     async def unsubscribe(self, channel: str, user_id: str, topic: str | None = None) -> int:
         """Remove one subscription, or all of them when ``topic`` is None."""
         if topic is None:
-            cur = await self._conn.execute(
+            done = await self._db.write(
                 "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
             )
         else:
-            cur = await self._conn.execute(
+            done = await self._db.write(
                 "DELETE FROM subscriptions WHERE channel = ? AND user_id = ? AND topic = ?",
                 (channel, user_id, topic),
             )
-        await self._conn.commit()
-        return cur.rowcount
+        return done.rowcount
 
     async def subscriptions(self, channel: str, user_id: str) -> list[str]:
-        async with self._conn.execute(
+        rows = await self._db.all(
             "SELECT topic FROM subscriptions WHERE channel = ? AND user_id = ? ORDER BY topic",
             (channel, user_id),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+        )
+        return [row[0] for row in rows]
 
     async def forget(self, channel: str, user_id: str) -> None:
         """Delete everything stored about a user (their row, subscriptions and questions)."""
-        await self._conn.execute(
-            "DELETE FROM questions WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        await self._conn.execute(
-            "DELETE FROM subscriptions WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        await self._conn.execute(
-            "DELETE FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        await self._conn.commit()
+        async with self._db.tx() as conn:
+            for table in ("questions", "subscriptions", "users"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE channel = ? AND user_id = ?", (channel, user_id)
+                )

@@ -1,40 +1,15 @@
 """State of the Zalo channels: OA tokens, seen message ids, numbered options, interactions.
 
-Every write is a single statement followed by a commit, so it is atomic on its own even
-though the connection is shared with other repositories (whose commits may land between
-two of our statements).
+Every write is a single statement, atomic on its own (see ``bot.store.db.Db``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
-
-async def _write(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> int | None:
-    """Run one write and commit it; return the last row id.
-
-    Several connections share the database file (the outbox has its own) and a write
-    can meet "database is locked" under load. The tokens written here are the only copy
-    of a single-use refresh token, so a transient lock is waited out a few more times.
-    No rollback: this connection is shared, and a rollback could undo another
-    repository's statement; the failed statement itself changed nothing.
-    """
-    for attempt in range(6):
-        try:
-            cur = await conn.execute(sql, params)
-            await conn.commit()
-            return cur.lastrowid
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == 5:
-                raise
-            await asyncio.sleep(0.1 * (attempt + 1))
-    return None  # unreachable: the last attempt returns or raises
+from bot.store.db import Db
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,23 +29,22 @@ class OaTokens:
     once must be recognised as old, or a restart would put a dead token back in front.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def current(self, app_id: str) -> OaToken | None:
-        async with self._conn.execute(
+        row = await self._db.one(
             "SELECT id, refresh_token, access_token, expires_at FROM zalo_oa_tokens"
             " WHERE app_id = ? AND state = 'ok' ORDER BY id DESC LIMIT 1",
             (app_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return OaToken(int(row[0]), str(row[1]), row[2], float(row[3] or 0.0))
 
     async def seed(self, app_id: str, refresh_token: str) -> bool:
         """Add a configured refresh token unless it was ever stored; True when added."""
-        cur = await self._conn.execute(
+        done = await self._db.write(
             """
             INSERT INTO zalo_oa_tokens (app_id, state, source, refresh_token, expires_at)
             SELECT ?, 'ok', 'seed', ?, 0
@@ -80,36 +54,33 @@ class OaTokens:
             """,
             (app_id, refresh_token, app_id, refresh_token),
         )
-        await self._conn.commit()
-        return cur.rowcount > 0
+        return done.rowcount > 0
 
     async def record_response(self, app_id: str, raw: str, received_at: float) -> int:
         """Store an OAuth answer as received, before anything parses it; return its row id."""
-        row_id = await _write(
-            self._conn,
+        done = await self._db.write(
             "INSERT INTO zalo_oa_tokens (app_id, state, source, raw, received_at)"
             " VALUES (?, 'pending', 'oauth', ?, ?)",
             (app_id, raw, received_at),
         )
-        assert row_id is not None
-        return row_id
+        assert done.lastrowid is not None
+        return done.lastrowid
 
     async def pending(self, app_id: str) -> list[tuple[int, str, float]]:
         """(row id, raw answer, received at) of answers stored but not parsed yet: a crash
         came between storing and parsing."""
-        async with self._conn.execute(
+        rows = await self._db.all(
             "SELECT id, raw, received_at FROM zalo_oa_tokens"
             " WHERE app_id = ? AND state = 'pending' ORDER BY id",
             (app_id,),
-        ) as cur:
-            return [(int(r[0]), str(r[1]), float(r[2] or 0.0)) for r in await cur.fetchall()]
+        )
+        return [(int(r[0]), str(r[1]), float(r[2] or 0.0)) for r in rows]
 
     async def set_pair(
         self, row_id: int, access_token: str, refresh_token: str, expires_at: float
     ) -> None:
         """Fill in the parsed pair of a stored answer, making it current."""
-        await _write(
-            self._conn,
+        await self._db.write(
             "UPDATE zalo_oa_tokens SET state = 'ok', access_token = ?, refresh_token = ?,"
             " expires_at = ? WHERE id = ?",
             (access_token, refresh_token, expires_at, row_id),
@@ -117,62 +88,57 @@ class OaTokens:
 
     async def mark_unreadable(self, row_id: int) -> None:
         """Keep an answer that could not be parsed (for a person to read), out of the way."""
-        await self._conn.execute(
+        await self._db.write(
             "UPDATE zalo_oa_tokens SET state = 'unreadable' WHERE id = ?", (row_id,)
         )
-        await self._conn.commit()
 
 
 class SeenMessages:
     """Ids of handled messages per channel (``zalo_seen``), pruned to a recent window."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def add(self, channel: str, message_id: str, now: float) -> bool:
         """Remember an id; False when it was already there (a duplicate)."""
-        cur = await self._conn.execute(
+        done = await self._db.write(
             "INSERT OR IGNORE INTO zalo_seen (channel, message_id, seen_at) VALUES (?, ?, ?)",
             (channel, message_id, now),
         )
-        await self._conn.commit()
-        return cur.rowcount > 0
+        return done.rowcount > 0
 
     async def prune(self, channel: str, before: float) -> int:
-        cur = await self._conn.execute(
+        done = await self._db.write(
             "DELETE FROM zalo_seen WHERE channel = ? AND seen_at < ?", (channel, before)
         )
-        await self._conn.commit()
-        return cur.rowcount
+        return done.rowcount
 
 
 class NumberedOptions:
     """The payloads behind the numbers last shown to each user (``zalo_options``)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def save(self, channel: str, user_id: str, payloads: Sequence[str], now: float) -> None:
         """Replace the user's options; an empty list forgets them."""
         if payloads:
-            await self._conn.execute(
+            await self._db.write(
                 "INSERT OR REPLACE INTO zalo_options (channel, user_id, payloads, saved_at)"
                 " VALUES (?, ?, ?, ?)",
                 (channel, user_id, json.dumps(list(payloads)), now),
             )
         else:
-            await self._conn.execute(
+            await self._db.write(
                 "DELETE FROM zalo_options WHERE channel = ? AND user_id = ?", (channel, user_id)
             )
-        await self._conn.commit()
 
     async def load(self, channel: str, user_id: str, newer_than: float) -> list[str]:
         """The user's options saved after ``newer_than``, else an empty list."""
-        async with self._conn.execute(
+        row = await self._db.one(
             "SELECT payloads FROM zalo_options WHERE channel = ? AND user_id = ? AND saved_at > ?",
             (channel, user_id, newer_than),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return []
         payloads = json.loads(row[0])
@@ -182,20 +148,18 @@ class NumberedOptions:
 class OaInteractions:
     """When each OA user last wrote to us (``zalo_oa_interactions``)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    def __init__(self, db: Db) -> None:
+        self._db = db
 
     async def touch(self, user_id: str, at: float) -> None:
-        await _write(
-            self._conn,
+        await self._db.write(
             "INSERT INTO zalo_oa_interactions (user_id, last_at) VALUES (?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET last_at = MAX(last_at, excluded.last_at)",
             (user_id, at),
         )
 
     async def last(self, user_id: str) -> float | None:
-        async with self._conn.execute(
+        row = await self._db.one(
             "SELECT last_at FROM zalo_oa_interactions WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else float(row[0])

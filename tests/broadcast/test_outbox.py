@@ -15,7 +15,7 @@ import pytest
 from bot.broadcast.service import Actor
 from bot.config import PROJECT_DIR
 from bot.store.db import connect
-from bot.store.outbox import NewAnnouncement, Serial, StaleDraft
+from bot.store.outbox import NewAnnouncement, StaleDraft
 from tests.broadcast.helpers import Wired, running, until, wired
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
@@ -23,29 +23,21 @@ CLI = Actor("cli", "tester")
 
 
 async def statuses(w: Wired, ident: int) -> Counter[str]:
-    async with (
-        w.bc.db.read() as conn,
-        conn.execute("SELECT status FROM deliveries WHERE announcement_id = ?", (ident,)) as cur,
-    ):
-        return Counter(row[0] for row in await cur.fetchall())
+    rows = await w.bc.db.all("SELECT status FROM deliveries WHERE announcement_id = ?", (ident,))
+    return Counter(row[0] for row in rows)
 
 
 async def test_announcement_and_its_rows_commit_together(tmp_path: Path) -> None:
     async with wired(tmp_path, None) as w:
         await w.add_users(range(1, 501))
-        reader = Serial(await connect(w.bc.settings.db))
+        reader = await connect(w.bc.settings.db)
         seen: list[tuple[int, int]] = []
 
         async def watch() -> None:  # another connection, as the bot process would be
             while not seen or seen[-1][0] == 0:
-                async with (
-                    reader.read() as conn,
-                    conn.execute(
-                        "SELECT (SELECT COUNT(*) FROM announcements),"
-                        " (SELECT COUNT(*) FROM deliveries)"
-                    ) as cur,
-                ):
-                    row = await cur.fetchone()
+                row = await reader.one(
+                    "SELECT (SELECT COUNT(*) FROM announcements), (SELECT COUNT(*) FROM deliveries)"
+                )
                 assert row is not None
                 seen.append((int(row[0]), int(row[1])))
                 await asyncio.sleep(0)
@@ -96,13 +88,10 @@ async def test_audiences(tmp_path: Path, audience: str, expected: set[str]) -> N
         await w.add_users([99], topic="province:lang-son")
         await w.users.mark_blocked("telegram", "99")  # blocked: in no audience
         created = await w.bc.service.create(CLI, "tin", None, w.bc.service.audience(audience), None)
-        async with (
-            w.bc.db.read() as conn,
-            conn.execute(
-                "SELECT user_id FROM deliveries WHERE announcement_id = ?", (created.id,)
-            ) as cur,
-        ):
-            got = {int(r[0]) for r in await cur.fetchall()}
+        rows = await w.bc.db.all(
+            "SELECT user_id FROM deliveries WHERE announcement_id = ?", (created.id,)
+        )
+        got = {int(r[0]) for r in rows}
         names = list(topics)
         assert {names[i] for i in got} == expected
 

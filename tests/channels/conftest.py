@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
@@ -33,7 +32,7 @@ from bot.channels.telegram import (
 from bot.channels.telegram_send import RetryPolicy
 from bot.config import Settings
 from bot.core.models import Button, Inbound, ItemRef, Reply, Venue
-from bot.store.db import connect
+from bot.store.db import Db, connect
 from tests.conftest import make_settings as core_settings
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram
 
@@ -208,7 +207,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+async def conn(tmp_path: Path) -> AsyncIterator[Db]:
     """A real SQLite file for the Zalo repositories."""
     connection = await connect(tmp_path / "zalo.sqlite3")
     yield connection

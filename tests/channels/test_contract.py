@@ -161,13 +161,13 @@ async def channel_user(channel: str, app: App) -> AsyncIterator[Driver]:
     if channel == "zalo-bot":
         async with (
             FakeZaloBot() as bot_fake,
-            running_bot(bot_fake, app.conversation, app.conn, app.settings),
+            running_bot(bot_fake, app.conversation, app.db, app.settings),
         ):
             yield ZaloBotUser(bot_fake)
     elif channel == "zalo-oa":
         async with (
             FakeZaloOa() as oa_fake,
-            running_oa(oa_fake, app.conversation, app.conn, app.settings) as hook,
+            running_oa(oa_fake, app.conversation, app.db, app.settings) as hook,
         ):
             yield ZaloOaUser(oa_fake, hook)
     else:

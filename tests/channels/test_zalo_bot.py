@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiosqlite
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -27,6 +26,7 @@ from bot.channels.zalo_common import Backoff, ZaloSettings, split_text
 from bot.config import Settings
 from bot.core.models import Inbound
 from bot.core.ports import Conversation
+from bot.store.db import Db
 from tests.channels.conftest import LONG_TEXT, ScriptedConversation, squash
 from tests.fakes.zalo_bot_api import TOKEN, FakeZaloBot
 
@@ -52,7 +52,7 @@ def zalo_settings(fake: FakeZaloBot, **values: Any) -> ZaloSettings:
 async def running_bot(
     fake: FakeZaloBot,
     conversation: Conversation,
-    conn: aiosqlite.Connection,
+    conn: Db,
     settings: Settings,
     *,
     webhook: bool = False,
@@ -91,7 +91,7 @@ async def fake() -> AsyncIterator[FakeZaloBot]:
 
 
 async def test_question_in_answer_out(app: App, fake: FakeZaloBot) -> None:
-    async with running_bot(fake, app.conversation, app.conn, app.settings):
+    async with running_bot(fake, app.conversation, app.db, app.settings):
         fake.push_text("u1", "Chùa Vĩnh Nghiêm có gì đặc biệt?")
         (answer,) = await fake.wait_for("sendMessage")
     assert answer.chat_id == "u1"
@@ -105,7 +105,7 @@ async def test_numbered_options_map_back_to_payloads(app: App, fake: FakeZaloBot
     (tours,) = await app.conversation.handle(
         Inbound("console", "c", "c", payload=options[1].payload)
     )
-    async with running_bot(fake, app.conversation, app.conn, app.settings):
+    async with running_bot(fake, app.conversation, app.db, app.settings):
         fake.push_text("u2", "/start")
         (start,) = await fake.wait_for("sendMessage")
         lines = start.text.splitlines()
@@ -122,7 +122,7 @@ async def test_numbered_options_map_back_to_payloads(app: App, fake: FakeZaloBot
 
 
 async def test_numbers_without_options_are_text(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
@@ -145,7 +145,7 @@ async def test_numbers_without_options_are_text(
 
 
 async def test_idle_long_poll_408_is_normal(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
@@ -157,7 +157,7 @@ async def test_idle_long_poll_408_is_normal(
 
 
 async def test_duplicate_message_id_is_answered_once_even_after_a_restart(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     update = fake.update("u5", "first", message_id="dup-1")
@@ -175,7 +175,7 @@ async def test_duplicate_message_id_is_answered_once_even_after_a_restart(
 
 
 async def test_long_replies_are_split_under_2000_characters(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
@@ -202,7 +202,7 @@ def test_split_text_boundaries() -> None:
 
 
 async def test_non_text_messages_get_a_polite_reply(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
@@ -212,9 +212,7 @@ async def test_non_text_messages_get_a_polite_reply(
     assert conversation.inbound == []
 
 
-async def test_errors_never_stop_the_loop(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
-) -> None:
+async def test_errors_never_stop_the_loop(fake: FakeZaloBot, conn: Db, settings: Settings) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
         fake.fail("getUpdates", 502, times=2)
@@ -229,7 +227,7 @@ async def test_errors_never_stop_the_loop(
 
 
 async def test_replies_retry_5xx_then_give_up(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     async with httpx.AsyncClient() as http:
         client = ZaloBotClient(http, fake.base_url, SecretStr(TOKEN))
@@ -252,7 +250,7 @@ async def test_replies_retry_5xx_then_give_up(
 
 
 async def test_blocked_user_is_reported_to_the_core(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with httpx.AsyncClient() as http:
@@ -285,7 +283,7 @@ async def test_outbox_sender_makes_one_attempt_and_maps_errors(fake: FakeZaloBot
 
 
 async def test_a_group_refusal_does_not_block_the_user(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloBot, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_bot(fake, conversation, conn, settings):
@@ -297,9 +295,7 @@ async def test_a_group_refusal_does_not_block_the_user(
     assert conversation.inbound[0].chat_id == "g1" and conversation.inbound[0].user_id == "u11"
 
 
-async def test_webhook_secret_is_checked(
-    fake: FakeZaloBot, conn: aiosqlite.Connection, settings: Settings
-) -> None:
+async def test_webhook_secret_is_checked(fake: FakeZaloBot, conn: Db, settings: Settings) -> None:
     conversation = ScriptedConversation()
     values: dict[str, Any] = {
         "TOURBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
@@ -328,7 +324,7 @@ async def test_webhook_secret_is_checked(
 
 async def test_logs_carry_no_token_and_no_user_text(
     fake: FakeZaloBot,
-    conn: aiosqlite.Connection,
+    conn: Db,
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -9,7 +9,6 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiosqlite
 import httpx
 import pytest
 
@@ -21,6 +20,7 @@ from bot.channels.zalo_oa import OUTSIDE_WINDOW, OaTuning, ZaloOaSender, serve_z
 from bot.config import Settings
 from bot.core.models import Button, Inbound, Location, Reply
 from bot.core.ports import Conversation
+from bot.store.db import Db
 from bot.store.zalo import OaInteractions, OaTokens
 from tests.channels.conftest import ScriptedConversation, squash
 from tests.fakes.zalo_oa_api import APP_ID, FIRST_REFRESH_TOKEN, SECRET_KEY, FakeZaloOa, Sent
@@ -56,7 +56,7 @@ class Webhook:
 async def running_oa(
     fake: FakeZaloOa,
     conversation: Conversation,
-    conn: aiosqlite.Connection,
+    conn: Db,
     settings: Settings,
     tuning: OaTuning = FAST,
 ) -> AsyncIterator[Webhook]:
@@ -84,7 +84,7 @@ async def running_oa(
 
 @contextlib.asynccontextmanager
 async def oa_sender(
-    fake: FakeZaloOa, conn: aiosqlite.Connection, repo: OaTokens | None = None
+    fake: FakeZaloOa, conn: Db, repo: OaTokens | None = None
 ) -> AsyncIterator[ZaloOaSender]:
     """The sending side alone (one instance = one process lifetime)."""
     sender = ZaloOaSender.create(oa_settings(fake), conn, tuning=FAST, repo=repo)
@@ -108,18 +108,18 @@ def labels(sent: Sent) -> list[str]:
 
 
 async def test_signed_message_is_answered(app: App, fake: FakeZaloOa) -> None:
-    async with running_oa(fake, app.conversation, app.conn, app.settings) as hook:
+    async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         response = await hook.post(fake.text_event("z1", "Hội Lim tổ chức khi nào?"))
         assert response.status_code == 200
         (answer,) = await fake.wait_sent()
     assert answer.user_id == "z1" and answer.text.startswith("Hội Lim\n")
     assert "2027" in answer.text
     assert fake.refresh_requests == [FIRST_REFRESH_TOKEN]  # the seed bought the first token
-    assert await OaInteractions(app.conn).last("z1") == pytest.approx(time.time(), abs=60)
+    assert await OaInteractions(app.db).last("z1") == pytest.approx(time.time(), abs=60)
 
 
 async def test_unsigned_forged_and_replayed_events_are_rejected(app: App, fake: FakeZaloOa) -> None:
-    async with running_oa(fake, app.conversation, app.conn, app.settings) as hook:
+    async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         event = fake.text_event("z2", "hội lim")
         raw, headers = fake.sign(event)
         unsigned = await hook.http.post(hook.url, content=raw)
@@ -146,7 +146,7 @@ async def test_unsigned_forged_and_replayed_events_are_rejected(app: App, fake: 
 
 async def test_follow_greets_with_buttons_and_unfollow_blocks(app: App, fake: FakeZaloOa) -> None:
     (menu,) = await app.conversation.handle(Inbound("console", "c", "c", text="/start"))
-    async with running_oa(fake, app.conversation, app.conn, app.settings) as hook:
+    async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         assert (await hook.post(fake.event("follow", "z4"))).status_code == 200
         (greeting,) = await fake.wait_sent()
         await app.users.subscribe("zalo-oa", "z4", "all")
@@ -169,7 +169,7 @@ async def test_follow_greets_with_buttons_and_unfollow_blocks(app: App, fake: Fa
 async def test_location_gets_the_nearest_places(app: App, fake: FakeZaloOa) -> None:
     where = Location(21.27, 106.19)  # Bắc Giang city
     (expected,) = await app.conversation.handle(Inbound("console", "c", "c", location=where))
-    async with running_oa(fake, app.conversation, app.conn, app.settings) as hook:
+    async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         await hook.post(fake.location_event("z5", where.lat, where.lon))
         (answer,) = await fake.wait_sent()
     assert squash(expected.text) in squash(answer.text)
@@ -183,7 +183,7 @@ async def test_pressing_a_button_sends_its_payload(app: App, fake: FakeZaloOa) -
     first = menu.buttons[0][0]
     assert first.payload is not None
     (expected,) = await app.conversation.handle(Inbound("console", "c", "c", payload=first.payload))
-    async with running_oa(fake, app.conversation, app.conn, app.settings) as hook:
+    async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         await hook.post(fake.event("follow", "z6"))
         (greeting,) = await fake.wait_sent()
         await hook.post(fake.text_event("z6", greeting.buttons[0]["payload"]))
@@ -208,7 +208,7 @@ class ManyButtons(ScriptedConversation):
 
 
 async def test_more_than_five_buttons_are_numbered(
-    fake: FakeZaloOa, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloOa, conn: Db, settings: Settings
 ) -> None:
     conversation = ManyButtons()
     async with running_oa(fake, conversation, conn, settings) as hook:
@@ -226,7 +226,7 @@ async def test_more_than_five_buttons_are_numbered(
 
 
 async def test_one_user_in_order_and_non_text_politely_refused(
-    fake: FakeZaloOa, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloOa, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     async with running_oa(fake, conversation, conn, settings) as hook:
@@ -246,7 +246,7 @@ async def test_one_user_in_order_and_non_text_politely_refused(
 
 
 async def test_expired_token_is_refreshed_and_the_send_retried_once(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
+    fake: FakeZaloOa, conn: Db
 ) -> None:
     async with oa_sender(fake, conn) as sender:
         assert (await sender.send_text("z10", "one")).kind == "sent"
@@ -262,7 +262,7 @@ async def test_expired_token_is_refreshed_and_the_send_retried_once(
 
 
 async def test_refresh_token_rotation_is_stored_and_never_reused(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
+    fake: FakeZaloOa, conn: Db
 ) -> None:
     async with oa_sender(fake, conn) as sender:
         assert (await sender.send_text("z11", "a")).kind == "sent"
@@ -277,7 +277,7 @@ async def test_refresh_token_rotation_is_stored_and_never_reused(
     assert fake.refused_refresh == []
 
 
-async def test_concurrent_sends_refresh_once(fake: FakeZaloOa, conn: aiosqlite.Connection) -> None:
+async def test_concurrent_sends_refresh_once(fake: FakeZaloOa, conn: Db) -> None:
     async with oa_sender(fake, conn) as sender:
         results = await asyncio.gather(*(sender.send_text(f"u{n}", "hi") for n in range(6)))
         fake.expire_access_token()
@@ -289,7 +289,7 @@ async def test_concurrent_sends_refresh_once(fake: FakeZaloOa, conn: aiosqlite.C
 class CrashingTokens(OaTokens):
     """The token repository, failing once at ``fail_in`` (a crash or a full disk)."""
 
-    def __init__(self, conn: aiosqlite.Connection, fail_in: str) -> None:
+    def __init__(self, conn: Db, fail_in: str) -> None:
         super().__init__(conn)
         self.fail_in = fail_in
 
@@ -307,9 +307,7 @@ class CrashingTokens(OaTokens):
         await super().set_pair(row_id, access, refresh, expires_at)
 
 
-async def test_crash_after_the_answer_was_stored_loses_nothing(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
-) -> None:
+async def test_crash_after_the_answer_was_stored_loses_nothing(fake: FakeZaloOa, conn: Db) -> None:
     repo = CrashingTokens(conn, "set_pair")  # the raw answer is in, the parse never finished
     async with oa_sender(fake, conn, repo) as sender:
         failed = await sender.send_text("z12", "lost")
@@ -322,9 +320,7 @@ async def test_crash_after_the_answer_was_stored_loses_nothing(
     assert stored is not None and stored.refresh_token == fake.refresh_token
 
 
-async def test_store_failure_keeps_the_new_token_in_memory(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
-) -> None:
+async def test_store_failure_keeps_the_new_token_in_memory(fake: FakeZaloOa, conn: Db) -> None:
     repo = CrashingTokens(conn, "record_response")  # the database refused the answer
     async with oa_sender(fake, conn, repo) as sender:
         failed = await sender.send_text("z13", "first")
@@ -338,7 +334,7 @@ async def test_store_failure_keeps_the_new_token_in_memory(
 
 
 async def test_a_new_seed_replaces_a_dead_token_but_an_old_one_does_not(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
+    fake: FakeZaloOa, conn: Db
 ) -> None:
     repo = OaTokens(conn)
     assert await repo.seed(APP_ID, "refresh-0")
@@ -366,7 +362,7 @@ async def test_a_new_seed_replaces_a_dead_token_but_an_old_one_does_not(
 )
 async def test_send_error_policy(
     fake: FakeZaloOa,
-    conn: aiosqlite.Connection,
+    conn: Db,
     errors: tuple[int, ...],
     kind: OutcomeKind,
     reason: str,
@@ -381,7 +377,7 @@ async def test_send_error_policy(
     assert time.monotonic() - started < 1.0  # back-off delays come from the tuning
 
 
-async def test_outbox_sends_make_one_attempt(fake: FakeZaloOa, conn: aiosqlite.Connection) -> None:
+async def test_outbox_sends_make_one_attempt(fake: FakeZaloOa, conn: Db) -> None:
     async with oa_sender(fake, conn) as sender:
         fake.fail_user("z17", -32)
         user = Recipient("zalo-oa", "z17", "vi")
@@ -392,7 +388,7 @@ async def test_outbox_sends_make_one_attempt(fake: FakeZaloOa, conn: aiosqlite.C
 
 
 async def test_a_former_follower_is_marked_blocked(
-    fake: FakeZaloOa, conn: aiosqlite.Connection, settings: Settings
+    fake: FakeZaloOa, conn: Db, settings: Settings
 ) -> None:
     conversation = ScriptedConversation()
     fake.fail_user("z18", -213)
@@ -407,9 +403,7 @@ async def test_a_former_follower_is_marked_blocked(
     assert conversation.blocked == [("zalo-oa", "z18")]
 
 
-async def test_outside_the_window_is_skipped_without_a_call(
-    fake: FakeZaloOa, conn: aiosqlite.Connection
-) -> None:
+async def test_outside_the_window_is_skipped_without_a_call(fake: FakeZaloOa, conn: Db) -> None:
     await OaInteractions(conn).touch("z15", time.time() - 8 * 24 * 3600)
     async with oa_sender(fake, conn) as sender:
         result = await sender.send_text("z15", "news")

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.store.db import connect
+from bot.store.db import Db, connect
 from bot.store.zalo import NumberedOptions, OaInteractions, SeenMessages
 
 ZALO_TABLES = {"zalo_oa_tokens", "zalo_seen", "zalo_options", "zalo_oa_interactions"}
@@ -24,15 +24,15 @@ def migration(suffix: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+async def conn(tmp_path: Path) -> AsyncIterator[Db]:
     connection = await connect(tmp_path / "zalo.sqlite3")
     yield connection
     await connection.close()
 
 
-async def tables(conn: aiosqlite.Connection) -> set[str]:
-    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
-        return {row[0] for row in await cur.fetchall()}
+async def tables(conn: Db) -> set[str]:
+    rows = await conn.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows}
 
 
 async def test_migration_needs_nothing_but_the_first_one(tmp_path: Path) -> None:
@@ -44,14 +44,13 @@ async def test_migration_needs_nothing_but_the_first_one(tmp_path: Path) -> None
         assert await tables(conn) >= ZALO_TABLES
 
 
-async def test_connect_applies_it(conn: aiosqlite.Connection) -> None:
-    assert await tables(conn) >= ZALO_TABLES
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
+async def test_connect_applies_it(conn: Db) -> None:
+    assert await tables(conn.conn) >= ZALO_TABLES
+    row = await conn.one("PRAGMA user_version")
     assert row is not None and row[0] >= 2
 
 
-async def test_seen_ids_are_per_channel_and_pruned(conn: aiosqlite.Connection) -> None:
+async def test_seen_ids_are_per_channel_and_pruned(conn: Db) -> None:
     seen = SeenMessages(conn)
     assert await seen.add("zalo-bot", "m1", now=100.0)
     assert not await seen.add("zalo-bot", "m1", now=200.0)
@@ -62,7 +61,7 @@ async def test_seen_ids_are_per_channel_and_pruned(conn: aiosqlite.Connection) -
     assert not await seen.add("zalo-bot", "m2", now=400.0)
 
 
-async def test_numbered_options_expire_and_are_replaced(conn: aiosqlite.Connection) -> None:
+async def test_numbered_options_expire_and_are_replaced(conn: Db) -> None:
     options = NumberedOptions(conn)
     await options.save("zalo-bot", "u1", ["a", "b"], now=100.0)
     assert await options.load("zalo-bot", "u1", newer_than=50.0) == ["a", "b"]
@@ -74,7 +73,7 @@ async def test_numbered_options_expire_and_are_replaced(conn: aiosqlite.Connecti
     assert await options.load("zalo-bot", "u1", newer_than=0.0) == []
 
 
-async def test_last_interaction_only_moves_forward(conn: aiosqlite.Connection) -> None:
+async def test_last_interaction_only_moves_forward(conn: Db) -> None:
     interactions = OaInteractions(conn)
     assert await interactions.last("u1") is None
     await interactions.touch("u1", 200.0)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bot.store.db import connect, migrate
 from bot.store.questions import Questions
@@ -11,12 +15,12 @@ from bot.store.users import Users
 
 async def test_migrations_are_idempotent(tmp_path: Path) -> None:
     conn = await connect(tmp_path / "t.sqlite3")
-    version = await migrate(conn)
+    version = await migrate(conn.conn)
     assert version >= 1
-    assert await migrate(conn) == version
+    assert await migrate(conn.conn) == version
     await conn.close()
     conn = await connect(tmp_path / "t.sqlite3")  # reopening keeps data and version
-    assert await migrate(conn) == version
+    assert await migrate(conn.conn) == version
     await conn.close()
 
 
@@ -51,3 +55,60 @@ async def test_blocked_user_loses_subscriptions(tmp_path: Path) -> None:
     assert user is not None and user.blocked
     assert await users.subscriptions("zalo-bot", "u1") == []
     await conn.close()
+
+
+async def test_a_write_that_met_a_lock_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The cause of a flaky 'database is locked': with Python's implicit transactions, a
+    write refused by another connection's lock left a stale read transaction open, and
+    every later write on that connection failed too. In autocommit mode the next try works."""
+    path = tmp_path / "t.sqlite3"
+    bot, other = await connect(path), await connect(path)
+    try:
+        await bot.conn.execute("PRAGMA busy_timeout=50")  # fail fast instead of waiting 5 s
+        users = Users(bot)
+        await users.touch("telegram", "1", "vi")
+        async with other.tx() as conn:  # another process holds the write lock...
+            await conn.execute("INSERT INTO users (channel, user_id) VALUES ('telegram', '2')")
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                await users.subscribe("telegram", "1", "all")
+        # ...and has committed since: the refused write can simply be tried again.
+        assert not bot.conn.in_transaction
+        assert await users.subscribe("telegram", "1", "all")
+        assert await users.subscriptions("telegram", "1") == ["all"]
+        assert await Users(other).get("telegram", "2") is not None
+    finally:
+        await bot.close()
+        await other.close()
+
+
+async def test_two_connections_write_side_by_side(tmp_path: Path) -> None:
+    """The bot's connection and the outbox's write at the same time without errors:
+    short transactions on one, single statements on the other, all committed."""
+    path = tmp_path / "t.sqlite3"
+    bot, outbox = await connect(path), await connect(path)
+    try:
+        users, questions = Users(bot), Questions(bot)
+
+        async def chat(n: int) -> None:
+            await users.touch("telegram", str(n), "vi")
+            await questions.record("telegram", str(n), f"cau hoi {n}", "vi", True, [])
+            await users.subscribe("telegram", str(n), "all")
+
+        async def leases() -> None:
+            for n in range(100):
+                async with outbox.tx() as conn:
+                    await conn.execute(
+                        "INSERT INTO outbox_workers (id, pid, host, started_at, heartbeat)"
+                        " VALUES (?, 1, 'h', 0, 0)",
+                        (f"w{n}",),
+                    )
+                    await conn.execute("UPDATE outbox_workers SET heartbeat = ?", (n,))
+
+        await asyncio.gather(leases(), *(chat(n) for n in range(200)))
+        row = await outbox.one("SELECT COUNT(*), (SELECT COUNT(*) FROM questions) FROM users")
+        assert row is not None and (row[0], row[1]) == (200, 200)
+        workers = await bot.one("SELECT COUNT(*), MIN(heartbeat) FROM outbox_workers")
+        assert workers is not None and (workers[0], workers[1]) == (100, 99)
+    finally:
+        await bot.close()
+        await outbox.close()
