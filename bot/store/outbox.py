@@ -154,26 +154,7 @@ class Outbox:
                 if cur.rowcount != 1:
                     raise StaleDraft
             due = new.due_at <= now
-            cur = await conn.execute(
-                "INSERT INTO announcements (kind, ref, text_vi, text_en, audience, topics,"
-                " status, created_by, created_at, due_at, started_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new.kind,
-                    new.ref,
-                    new.text_vi,
-                    new.text_en,
-                    new.audience,
-                    json.dumps(list(new.topics)),
-                    "sending" if due else "scheduled",
-                    new.created_by,
-                    now,
-                    new.due_at,
-                    now if due else None,
-                ),
-            )
-            ident = cur.lastrowid
-            assert ident is not None
+            ident = await _insert(conn, new, now, started=due)
             if due:
                 await _expand(conn, ident, new.topics)
             return await _get(conn, ident)
@@ -188,25 +169,7 @@ class Outbox:
             ) as cur:
                 row = await cur.fetchone()
             if row is None:
-                cur = await conn.execute(
-                    "INSERT INTO announcements (kind, ref, text_vi, text_en, audience, topics,"
-                    " status, created_by, created_at, due_at, started_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?)",
-                    (
-                        new.kind,
-                        new.ref,
-                        new.text_vi,
-                        new.text_en,
-                        new.audience,
-                        json.dumps(list(new.topics)),
-                        new.created_by,
-                        now,
-                        new.due_at,
-                        now,
-                    ),
-                )
-                ident = cur.lastrowid
-                assert ident is not None
+                ident = await _insert(conn, new, now, started=True)
                 return ident, await _expand(conn, ident, new.topics)
             ident, status = int(row[0]), row[1]
             if status not in ("sending", "done"):
@@ -465,6 +428,32 @@ class Outbox:
             (ident,),
         )
         return int(row[0]) if row else 0
+
+
+async def _insert(
+    conn: aiosqlite.Connection, new: NewAnnouncement, now: float, *, started: bool
+) -> int:
+    """Add the announcement row, 'sending' from ``now`` when ``started``; return its id."""
+    cur = await conn.execute(
+        "INSERT INTO announcements (kind, ref, text_vi, text_en, audience, topics,"
+        " status, created_by, created_at, due_at, started_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.kind,
+            new.ref,
+            new.text_vi,
+            new.text_en,
+            new.audience,
+            json.dumps(list(new.topics)),
+            "sending" if started else "scheduled",
+            new.created_by,
+            now,
+            new.due_at,
+            now if started else None,
+        ),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
 
 
 async def _get(conn: aiosqlite.Connection, ident: int) -> Announcement:
