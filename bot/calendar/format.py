@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_format_date
 
@@ -59,6 +60,9 @@ def format_lunar(ld: LunarDate, lang: str) -> str:
         )
 
 
+# Pure functions of their arguments (the catalogs are loaded once): event lists format the
+# same few dates over and over, and Babel's formatting is not cheap.
+@lru_cache(maxsize=4096)
 def format_date(d: dt.date, lang: str, with_lunar: bool = True) -> str:
     """A full solar date with its lunar date in parentheses:
     "Thứ Năm, 18 tháng 2, 2027 (13 tháng Giêng âm lịch)"."""
@@ -69,6 +73,7 @@ def format_date(d: dt.date, lang: str, with_lunar: bool = True) -> str:
         return f"{solar} ({format_lunar(lunar, lang)})" if lunar else solar
 
 
+@lru_cache(maxsize=4096)
 def format_range(start: dt.date, end: dt.date, lang: str, with_lunar: bool = True) -> str:
     """Days ``start``..``end``, sharing the month and year when they can:
     "17–18 tháng 2, 2027 (12–13 tháng Giêng âm lịch)"."""

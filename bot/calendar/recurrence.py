@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.calendar.lunar import MAX_YEAR, MIN_YEAR, lunar_to_solar, month_length
 from bot.content.schema import MonthDay, Recurrence
@@ -36,9 +37,16 @@ def _is_leap_year(year: int) -> bool:
 
 def _yearly(rec: Recurrence, year: int) -> Occurrence | None:
     """The occurrence of a yearly recurrence starting in (lunar or solar) ``year``."""
-    anchor = rec.start
-    assert anchor is not None  # the schema requires it for lunar and solar
-    lunar = rec.calendar == "lunar"
+    assert rec.start is not None  # the schema requires it for lunar and solar
+    return _yearly_of(rec.calendar == "lunar", rec.start, rec.end, rec.main, year)
+
+
+# Every event list asks again for the same few (event, year) pairs; the answer never
+# changes, and lunar conversions make it the costliest step of a date question.
+@lru_cache(maxsize=8192)
+def _yearly_of(
+    lunar: bool, anchor: MonthDay, end_md: MonthDay | None, main_md: MonthDay | None, year: int
+) -> Occurrence | None:
     last = MAX_YEAR if lunar else dt.MAXYEAR
     if not (MIN_YEAR if lunar else dt.MINYEAR) <= year <= last:
         return None
@@ -52,10 +60,10 @@ def _yearly(rec: Recurrence, year: int) -> Occurrence | None:
         return _lunar_day(target, md) if lunar else _solar_day(target, md)
 
     start = on_or_after_start(anchor)
-    end = on_or_after_start(rec.end) if rec.end else start
+    end = on_or_after_start(end_md) if end_md else start
     if start is None or end is None:
         return None
-    main = on_or_after_start(rec.main) if rec.main else start
+    main = on_or_after_start(main_md) if main_md else start
     end = max(end, start)
     return Occurrence(start, end, start if main is None else min(max(main, start), end))
 
