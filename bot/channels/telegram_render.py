@@ -93,7 +93,8 @@ def callback_data_ok(payload: str) -> bool:
     return payload.isascii() and 0 < len(payload) <= MAX_CALLBACK_DATA
 
 
-def _button(button: Button, *, allow_callbacks: bool) -> InlineKeyboardButton | None:
+def _button(button: Button, *, allow_callbacks: bool) -> dict[str, str] | None:
+    """The Bot API fields of one inline button, or None (logged) when it cannot be sent."""
     label = button.label.strip()
     if not label:
         log.warning("telegram: dropping a button without a label")
@@ -102,7 +103,7 @@ def _button(button: Button, *, allow_callbacks: bool) -> InlineKeyboardButton | 
         if not allow_callbacks:
             return None
         if callback_data_ok(button.payload):
-            return InlineKeyboardButton(label, callback_data=button.payload)
+            return {"text": label, "callback_data": button.payload}
         log.warning(
             "telegram: dropping a button whose payload is not 1-64 ASCII bytes (%d bytes)",
             len(button.payload.encode()),
@@ -110,27 +111,40 @@ def _button(button: Button, *, allow_callbacks: bool) -> InlineKeyboardButton | 
         return None
     if button.url is not None:
         if button.url.startswith(_URL_SCHEMES):
-            return InlineKeyboardButton(label, url=button.url)
+            return {"text": label, "url": button.url}
         # A bad URL makes Telegram reject the whole message, text included.
         log.warning("telegram: dropping a button with an unsupported URL scheme")
         return None
     if button.share is not None:
-        return InlineKeyboardButton(label, switch_inline_query=button.share)
+        return {"text": label, "switch_inline_query": button.share}
     log.warning("telegram: dropping a button with no payload, url or share")
     return None
+
+
+def keyboard_json(
+    rows: Iterable[Sequence[Button]], *, allow_callbacks: bool = True
+) -> dict[str, list[list[dict[str, str]]]] | None:
+    """The ``reply_markup`` parameter for the reply's buttons as plain JSON, or None when
+    no button survives (what ``keyboard`` builds, without PTB objects to serialise)."""
+    out: list[list[dict[str, str]]] = []
+    for row in rows:
+        converted = [_button(b, allow_callbacks=allow_callbacks) for b in row]
+        kept = [b for b in converted if b is not None]
+        if kept:
+            out.append(kept)
+    return {"inline_keyboard": out} if out else None
 
 
 def keyboard(
     rows: Iterable[Sequence[Button]], *, allow_callbacks: bool = True
 ) -> InlineKeyboardMarkup | None:
     """Inline keyboard for the reply's buttons, or None when no button survives."""
-    out: list[list[InlineKeyboardButton]] = []
-    for row in rows:
-        converted = [_button(b, allow_callbacks=allow_callbacks) for b in row]
-        kept = [b for b in converted if b is not None]
-        if kept:
-            out.append(kept)
-    return InlineKeyboardMarkup(out) if out else None
+    markup = keyboard_json(rows, allow_callbacks=allow_callbacks)
+    if markup is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton.de_json(b, None) for b in row] for row in markup["inline_keyboard"]]
+    )
 
 
 def command_text(text: str, bot_username: str | None) -> str | None:
