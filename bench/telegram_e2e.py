@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bot`` and ``tests.fakes
     sys.path.insert(0, str(ROOT))
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
+from bot import service  # noqa: E402
 from bot.channels.telegram import TelegramTuning, build_application, run_polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.core.models import Inbound, Reply  # noqa: E402
@@ -243,6 +244,7 @@ async def real_or_echo(choice: str) -> AsyncIterator[tuple[Conversation, str]]:
             yield EchoConversation(), f"the echo stand-in (real core unavailable: {exc!r})"
             return
         try:
+            service.settle_heap()  # as `tourbot run` does after start-up
             yield app.conversation, "the real core (bot.app.build_app, fresh SQLite database)"
         finally:
             await app.close()
@@ -263,7 +265,8 @@ async def run_load(
     )
     await fake.ask("reset")
     stop = asyncio.Event()
-    task = asyncio.create_task(run_polling(build_application(settings, tagged, tuning), stop))
+    app = build_application(settings, tagged, tuning)
+    task = asyncio.create_task(run_polling(app, stop, tuning.poll_interval))
     await fake.ask("wait_polling")
     try:
         out = await fake.ask("run", plan, rate)
@@ -336,4 +339,4 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=300.0, help="steady updates per second")
     parser.add_argument("--api-latency", type=float, default=0.0, help="ms per Bot API answer")
     parser.add_argument("--core", choices=("auto", "real", "echo"), default="auto")
-    sys.exit(asyncio.run(main(parser.parse_args())))
+    sys.exit(service.run(main(parser.parse_args())))  # the event loop of `tourbot run`

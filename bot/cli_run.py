@@ -8,6 +8,7 @@ import logging
 import signal
 from typing import Any
 
+from bot import service
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     if unknown or not channels:
         print(f"error: unknown channel(s) {', '.join(unknown) or '(none)'}; use {CHANNELS}")
         return 2
-    return asyncio.run(serve(settings, channels, args.webhook))
+    return service.run(serve(settings, channels, args.webhook))
 
 
 async def _reload(app: Any) -> None:
@@ -51,6 +52,7 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     from bot.app import build_app
 
     app = await build_app(settings)
+    service.settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
