@@ -27,10 +27,23 @@ class AuditEntry:
 
 
 class StaffStore:
-    """Repository over ``staff``, ``staff_audit`` and ``staff_drafts``."""
+    """Repository over ``staff``, ``staff_audit`` and ``staff_drafts``.
+
+    Every visitor's typed message asks whether its sender is composing an announcement;
+    the store remembers who has a draft so that the answer for everybody else costs no
+    query. Drafts are only written through this store, by the chat process; a user in
+    the set whose draft was consumed meanwhile simply gets the query and None.
+    """
 
     def __init__(self, db: Db) -> None:
         self._db = db
+        self._drafters: set[tuple[str, str]] | None = None  # loaded on first use
+
+    async def _may_have_draft(self, channel: str, user_id: str) -> bool:
+        if self._drafters is None:
+            rows = await self._db.all("SELECT channel, user_id FROM staff_drafts")
+            self._drafters = {(str(r[0]), str(r[1])) for r in rows}
+        return (channel, user_id) in self._drafters
 
     async def add(self, channel: str, user_id: str, added_by: str) -> bool:
         """Add a staff member; False when they already were one."""
@@ -41,6 +54,8 @@ class StaffStore:
         return done.rowcount > 0
 
     async def remove(self, channel: str, user_id: str) -> bool:
+        if self._drafters is not None:
+            self._drafters.discard((channel, user_id))
         async with self._db.tx() as conn:
             cur = await conn.execute(
                 "DELETE FROM staff WHERE channel = ? AND user_id = ?", (channel, user_id)
@@ -81,6 +96,8 @@ class StaffStore:
 
     async def draft(self, channel: str, user_id: str) -> str | None:
         """The JSON of the announcement this user is composing, if any."""
+        if not await self._may_have_draft(channel, user_id):
+            return None
         row = await self._db.one(
             "SELECT data FROM staff_drafts WHERE channel = ? AND user_id = ?",
             (channel, user_id),
@@ -88,6 +105,9 @@ class StaffStore:
         return str(row[0]) if row else None
 
     async def save_draft(self, channel: str, user_id: str, data: str) -> None:
+        await self._may_have_draft(channel, user_id)  # load the set before adding to it
+        assert self._drafters is not None
+        self._drafters.add((channel, user_id))
         await self._db.write(
             "INSERT INTO staff_drafts (channel, user_id, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel, user_id) DO UPDATE SET"
@@ -96,6 +116,8 @@ class StaffStore:
         )
 
     async def drop_draft(self, channel: str, user_id: str) -> bool:
+        if self._drafters is not None:
+            self._drafters.discard((channel, user_id))
         done = await self._db.write(
             "DELETE FROM staff_drafts WHERE channel = ? AND user_id = ?", (channel, user_id)
         )

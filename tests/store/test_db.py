@@ -10,6 +10,7 @@ import pytest
 
 from bot.store.db import connect, migrate
 from bot.store.questions import Questions
+from bot.store.staff import StaffStore
 from bot.store.users import Users
 
 
@@ -112,3 +113,24 @@ async def test_two_connections_write_side_by_side(tmp_path: Path) -> None:
     finally:
         await bot.close()
         await outbox.close()
+
+
+async def test_staff_drafts_survive_a_restart_and_visitors_cost_no_query(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    first = await connect(path)
+    await StaffStore(first).save_draft("telegram", "9", '{"step": "text"}')
+    await first.close()
+
+    db = await connect(path)  # a restarted bot
+    try:
+        store = StaffStore(db)
+        assert await store.draft("telegram", "9") == '{"step": "text"}'
+        statements: list[str] = []
+        await db.conn.set_trace_callback(statements.append)
+        assert await store.draft("telegram", "visitor") is None
+        assert statements == []  # known to have no draft: no database round trip
+        assert await store.drop_draft("telegram", "9")
+        assert await store.draft("telegram", "9") is None
+        assert await StaffStore(db).draft("telegram", "9") is None  # gone from the file too
+    finally:
+        await db.close()
