@@ -59,7 +59,7 @@ class Docs:
         ``bot.search.query`` — never raw user text. Ranking happens inside FTS5 alone;
         rowids map to items through ``item_ids`` (a join here would double the cost)."""
         w = _WEIGHTS
-        rows = await self._db.all(
+        rows = await self._db.all_inline(
             f"""
             SELECT rowid, bm25(docs_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS score
             FROM docs_fts WHERE docs_fts MATCH ? ORDER BY score LIMIT ?

@@ -134,3 +134,39 @@ async def test_staff_drafts_survive_a_restart_and_visitors_cost_no_query(tmp_pat
         assert await StaffStore(db).draft("telegram", "9") is None  # gone from the file too
     finally:
         await db.close()
+
+
+async def test_a_statement_never_lands_inside_anothers_transaction(tmp_path: Path) -> None:
+    db = await connect(tmp_path / "t.sqlite3")
+    try:
+        users = Users(db)
+        inside = asyncio.Event()
+
+        async def doomed() -> None:
+            async with db.tx() as conn:
+                await conn.execute("INSERT INTO users (channel, user_id) VALUES ('t', 'doomed')")
+                inside.set()
+                await asyncio.sleep(0.05)  # others run meanwhile
+                raise RuntimeError("rolled back")
+
+        task = asyncio.create_task(doomed())
+        await inside.wait()
+        await users.touch("t", "kept", "vi")  # issued while the transaction is open
+        with pytest.raises(RuntimeError):
+            await task
+        assert await users.get("t", "kept") is not None  # not undone by the rollback
+        assert await users.get("t", "doomed") is None
+    finally:
+        await db.close()
+
+
+async def test_inline_reads_see_what_the_connection_committed(tmp_path: Path) -> None:
+    for path in (tmp_path / "t.sqlite3", ":memory:"):  # in memory: no second connection
+        db = await connect(path)
+        try:
+            await db.write("INSERT INTO meta (key, value) VALUES ('k', 'v1')")
+            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v1",)]
+            await db.write("UPDATE meta SET value = 'v2'")
+            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v2",)]
+        finally:
+            await db.close()
