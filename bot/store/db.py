@@ -47,12 +47,13 @@ class Db:
     - Several statements that must stand or fall together go in ``tx()``. The lock keeps
       every other use of this connection out until it commits, so nobody's statement
       lands inside somebody else's transaction, or is undone by its rollback.
-    - A single statement takes the lock only while somebody holds it. aiosqlite queues
-      the statement before the first suspension point of the call, so it runs before any
-      transaction begun later. Holding the lock for every statement serialised all chats
-      on the event loop's latency: each statement waited until the loop had noticed the
-      end of the previous one (bench/telegram_e2e.py burst: ~250 updates/s with the lock
-      on every statement, 370-500 without).
+    - A single statement does not take the lock: it only waits while a transaction
+      runs, and then all waiting statements go at once. aiosqlite queues a statement
+      before the first suspension point of the call, so it runs before any transaction
+      begun later. Taking the lock for every statement serialised all chats on the
+      event loop's latency: each statement waited until the busy loop had noticed the
+      end of the previous one (bench/telegram_e2e.py burst: ~250 updates/s with the
+      lock on every statement, 370-500 without).
 
     Autocommit matters: with Python's implicit transactions, a write that met "database
     is locked" left a stale read transaction open, and every retry failed the same way.
@@ -61,7 +62,9 @@ class Db:
 
     def __init__(self, conn: aiosqlite.Connection, path: Path | None = None) -> None:
         self.conn = conn
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # one transaction (or run of reads) at a time
+        self._free = asyncio.Event()  # cleared while a transaction runs
+        self._free.set()
         self._path = path  # None for an in-memory database: no second connection to it
         self._reader: sqlite3.Connection | None = None
 
@@ -81,10 +84,13 @@ class Db:
             self._reader.execute("PRAGMA busy_timeout=200")
         return self._reader.execute(sql, params).fetchall()
 
+    async def _after_transaction(self) -> None:
+        while not self._free.is_set():
+            await self._free.wait()
+
     async def all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        if self._lock.locked():  # a transaction holds the connection: after it
-            async with self._lock:
-                return list(await self.conn.execute_fetchall(sql, params))
+        if not self._free.is_set():
+            await self._after_transaction()
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
@@ -93,11 +99,9 @@ class Db:
 
     async def write(self, sql: str, params: Params = ()) -> Written:
         """Run one write statement (committed when it returns)."""
-        if self._lock.locked():
-            async with self._lock:
-                cur = await self.conn.execute(sql, params)
-        else:
-            cur = await self.conn.execute(sql, params)
+        if not self._free.is_set():
+            await self._after_transaction()
+        cur = await self.conn.execute(sql, params)
         return Written(cur.rowcount, cur.lastrowid)
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
@@ -109,6 +113,7 @@ class Db:
     async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction, taking the database write lock at once (no upgrade races)."""
         async with self._lock:
+            self._free.clear()
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
@@ -118,6 +123,8 @@ class Db:
                 # and the rollback queued behind it closes the transaction for the next user.
                 await asyncio.shield(self.conn.rollback())
                 raise
+            finally:
+                self._free.set()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
