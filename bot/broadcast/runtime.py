@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.content.loader import ContentPack
 from bot.core.staff import StaffHandler
 from bot.store.db import Db, connect
+from bot.store.leases import Leases
 from bot.store.outbox import Outbox
 from bot.store.reports import Reports
 from bot.store.staff import StaffStore
@@ -39,6 +40,7 @@ class Broadcasting:
     config: BroadcastSettings
     db: Db
     outbox: Outbox
+    leases: Leases
     staff_store: StaffStore
     reports: Reports
     service: Announcements
@@ -62,7 +64,9 @@ class Broadcasting:
         service = Announcements(
             outbox, staff_store, pack, settings.timezone, settings.default_lang, clock
         )
-        broadcasting = cls(settings, config, db, outbox, staff_store, Reports(db), service, clock)
+        broadcasting = cls(
+            settings, config, db, outbox, Leases(db), staff_store, Reports(db), service, clock
+        )
         if settings.telegram_token is not None:
             telegram = TelegramSender(
                 settings, concurrency=config.concurrency, timeout=config.send_timeout
@@ -105,6 +109,7 @@ class Broadcasting:
         )
         return OutboxWorker(
             self.outbox,
+            self.leases,
             self.senders,
             config,
             self.settings.default_lang,

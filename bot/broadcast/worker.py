@@ -26,7 +26,8 @@ from bot.broadcast.config import BroadcastSettings
 from bot.broadcast.pacing import ChatSpacing, Pacer
 from bot.broadcast.reminders import Reminders
 from bot.broadcast.sender import Outcome, Recipient, Sender
-from bot.store.outbox import Announcement, Claimed, Outbox, Result
+from bot.store.leases import Claimed, Leases, Result
+from bot.store.outbox import Announcement, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class OutboxWorker:
     def __init__(
         self,
         outbox: Outbox,
+        leases: Leases,
         senders: Mapping[str, Sender],
         config: BroadcastSettings,
         default_lang: str,
@@ -62,6 +64,7 @@ class OutboxWorker:
     ) -> None:
         self.id = worker_id or uuid.uuid4().hex
         self._outbox = outbox
+        self._leases = leases
         self._senders = senders  # shared with the caller: channels may join later
         self._config = config
         self._default_lang = default_lang
@@ -88,7 +91,7 @@ class OutboxWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set; then finish what is on the wire and hand the rest back."""
-        await self._outbox.register_worker(
+        await self._leases.register_worker(
             self.id, os.getpid(), socket.gethostname(), self._clock()
         )
         log.info("outbox worker %s started (%.1f msg/s)", self.id[:8], self._config.rate)
@@ -116,7 +119,7 @@ class OutboxWorker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
                 # Without our row, any lease we still hold is free for the next worker.
-                await self._outbox.unregister_worker(self.id)
+                await self._leases.unregister_worker(self.id)
             log.info("outbox worker %s stopped: %s", self.id[:8], self.stats)
 
     async def _shutdown(self) -> None:
@@ -140,7 +143,7 @@ class OutboxWorker:
                 await self.flush()
                 now = self._clock()
                 if now - last_beat >= self._config.poll_interval:
-                    await self._outbox.heartbeat(self.id, now)
+                    await self._leases.heartbeat(self.id, now)
                     last_beat = now
             except Exception:
                 log.exception("outbox worker: housekeeping failed; retrying")
@@ -152,7 +155,7 @@ class OutboxWorker:
                 return
             batch, self._results = self._results, []
             try:
-                await self._outbox.record(batch, self.id, self._clock())
+                await self._leases.record(batch, self.id, self._clock())
             except Exception:
                 self._results = batch + self._results  # keep them: the lease is still ours
                 raise
@@ -168,11 +171,11 @@ class OutboxWorker:
             if self._reminders is not None and now >= self._next_reminders:
                 self._next_reminders = now + self._config.reminder_check_interval
                 await self._reminders.plan(now)
-            for ident in await self._outbox.finish(now, now - self._config.lease_timeout):
+            for ident in await self._leases.finish(now, now - self._config.lease_timeout):
                 log.info("announcement %s finished", ident)
             tracked = set(self._announcements) | {row.announcement_id for row in self._waiting()}
             if tracked:
-                statuses = await self._outbox.statuses(tracked)
+                statuses = await self._leases.statuses(tracked)
                 for ident, status in statuses.items():
                     if status == "cancelled":
                         self._cancelled.add(ident)
@@ -267,7 +270,7 @@ class OutboxWorker:
     async def _claim(self) -> list[Claimed]:
         now = self._clock()
         try:
-            claimed = await self._outbox.claim(
+            claimed = await self._leases.claim(
                 self.id, now, now - self._config.lease_timeout, self._batch, list(self._senders)
             )
         except Exception:  # e.g. the database stayed locked: the next step tries again

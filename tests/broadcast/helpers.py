@@ -128,7 +128,7 @@ class Wired:
 
     async def drained(self, ident: int) -> bool:
         """No row of announcement ``ident`` is waiting or in flight any more."""
-        return await self.bc.outbox.open_count(ident) == 0
+        return await self.bc.leases.open_count(ident) == 0
 
     def delivered(self, chat_id: int | None = None) -> list[Any]:
         """sendMessage calls the fake answered with 200 (messages that reached the user)."""
