@@ -6,16 +6,19 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.content.schema import Event, Place, Province, Tour
 from bot.core import answers
 from bot.core.engine import Engine, help_text, item_answer, menu_buttons
 from bot.core.models import Button, Inbound, Location, Reply
-from bot.core.staff import StaffHandler
 from bot.i18n import LANGS, normalize_lang, use_lang
 from bot.i18n import gettext as _
 from bot.store.questions import Questions
 from bot.store.users import User, Users
+
+if TYPE_CHECKING:  # the staff side (broadcast, charts) loads only when it is wired in
+    from bot.core.staff import StaffHandler
 
 log = logging.getLogger(__name__)
 
