@@ -1,4 +1,4 @@
-"""Fixtures for the broadcast tests: catalogs with the pending fragments, the fake Bot API."""
+"""Fixtures for the broadcast tests: the catalogs, the fake Bot API."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot import i18n
-from tests.broadcast.helpers import catalogs_dir
 from tests.fakes.telegram_api import FakeTelegram
 
 
 @pytest.fixture(autouse=True)
 def catalogs() -> Iterator[None]:
     # Per test: other packages load their own catalogs in between.
-    i18n.load_catalogs(catalogs_dir())
+    i18n.load_catalogs()
     yield
 
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -14,11 +13,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import read_po
-
-from bot import i18n
 from bot.app import App, build_app
 from bot.broadcast.config import BroadcastSettings
 from bot.broadcast.runtime import Broadcasting
@@ -31,7 +25,6 @@ from bot.store.users import Users
 from tests.conftest import TODAY, make_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
-PENDING = i18n.LOCALES_DIR / "pending"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 STAFF_ID = 9001
 
@@ -47,35 +40,6 @@ FAST = {
     "lease_timeout": 1.0,
     "flush_interval": 0.05,
 }
-
-
-def build_catalogs(root: Path) -> Path:
-    """The compiled catalogs completed with every pending fragment (locales/pending/*.po),
-    so the tests pass before and after the fragments are merged."""
-    for lang in i18n.LANGS:
-        mo = i18n.LOCALES_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
-        if mo.is_file():
-            with mo.open("rb") as fp:
-                catalog = read_mo(fp)
-        else:
-            catalog = Catalog(locale=lang, domain=i18n.DOMAIN)
-        for po in sorted(PENDING.glob("*.po")):
-            with po.open("rb") as fp:
-                pending = read_po(fp)
-            for message in pending:
-                if message.id and not catalog.get(message.id):
-                    catalog.add(message.id, message.string if lang == "vi" else "")
-        target = root / lang / "LC_MESSAGES"
-        target.mkdir(parents=True, exist_ok=True)
-        with (target / f"{i18n.DOMAIN}.mo").open("wb") as fp:
-            write_mo(fp, catalog)
-    return root
-
-
-@functools.cache
-def catalogs_dir() -> Path:
-    """Built once per test run (a temporary folder)."""
-    return build_catalogs(Path(tempfile.mkdtemp(prefix="tourbot-locales-")))
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> float:
@@ -161,7 +125,6 @@ async def wired(
         if full:
             app = await build_app(make_settings(tmp_path, **values), lambda: TODAY)
             stack.push_async_callback(app.close)
-            i18n.load_catalogs(catalogs_dir())  # build_app loaded the main catalogs only
             settings_, users, pack = app.settings, app.users, lambda: app.engine.pack
         else:
             app = None

@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import read_po
 
 # httpx honours HTTP(S)_PROXY; the fake lives on loopback.
 os.environ["NO_PROXY"] = ",".join(
@@ -36,47 +33,15 @@ from bot.store.db import Db, connect
 from tests.conftest import make_settings as core_settings
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram
 
-PENDING_PO = Path(__file__).resolve().parents[2] / "locales" / "pending" / "telegram.po"
 LONG_TEXT = "\n\n".join(
     f"Paragraph {n}: " + " ".join(f"word{n}-{i} <&>" for i in range(60)) for n in range(8)
 )
 
 
-def _catalog(lang: str) -> Catalog:
-    """The real compiled catalog when there is one, completed with the pending channel
-    messages, so tests pass both before and after the main catalogs are merged."""
-    mo = i18n.LOCALES_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
-    if mo.is_file():
-        with mo.open("rb") as fp:
-            catalog = read_mo(fp)
-    else:
-        catalog = Catalog(locale=lang, domain=i18n.DOMAIN)
-    if not PENDING_PO.is_file():  # merged into the main catalogs and removed
-        return catalog
-    with PENDING_PO.open("rb") as fp:
-        pending = read_po(fp)
-    for message in pending:
-        if message.id and not catalog.get(message.id):
-            catalog.add(message.id, message.string if lang == "vi" else "")
-    return catalog
-
-
-@pytest.fixture(scope="session")
-def catalogs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("locales")
-    for lang in i18n.LANGS:
-        target = root / lang / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        with (target / f"{i18n.DOMAIN}.mo").open("wb") as fp:
-            write_mo(fp, _catalog(lang))
-    return root
-
-
 @pytest.fixture
-def catalogs(catalogs_dir: Path) -> Iterator[None]:
-    """Load the catalogs for one test (other tests may load their own in between);
-    Telegram test modules use it through ``pytestmark``."""
-    i18n.load_catalogs(catalogs_dir)
+def catalogs() -> Iterator[None]:
+    """Load the catalogs for one test; Telegram test modules use it through ``pytestmark``."""
+    i18n.load_catalogs()
     yield
 
 

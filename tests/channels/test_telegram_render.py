@@ -23,7 +23,6 @@ from bot.channels.telegram_send import retry_after_seconds
 from bot.core.models import ItemRef, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
-PENDING_PO = ROOT / "locales" / "pending" / "telegram.po"
 
 
 def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
@@ -103,11 +102,8 @@ def test_retry_after_int_or_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_channel_string_has_a_vietnamese_translation() -> None:
-    translations: dict[str, str] = {}
-    for po in (ROOT / "locales" / "vi" / "LC_MESSAGES" / "messages.po", PENDING_PO):
-        if po.is_file():
-            with po.open("rb") as fp:
-                translations |= {m.id: m.string for m in read_po(fp) if m.id and m.string}
+    with (ROOT / "locales" / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as fp:
+        translations = {m.id: m.string for m in read_po(fp) if m.id and m.string}
     found = set()
     for module in sorted((ROOT / "bot" / "channels").glob("telegram*.py")):
         for _line, message, _comments, _context in extract_from_file("python", str(module)):
@@ -115,6 +111,3 @@ def test_every_channel_string_has_a_vietnamese_translation() -> None:
             found.add(message)
     assert len(found) >= 14
     assert not [m for m in found if not translations.get(m)]
-    if PENDING_PO.is_file():  # the fragment carries no stale message
-        with PENDING_PO.open("rb") as fp:
-            assert {m.id for m in read_po(fp) if m.id} == found

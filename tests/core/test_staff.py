@@ -11,14 +11,14 @@ import pytest
 from bot import i18n
 from bot.broadcast.compose import MAX_BODY
 from bot.core.models import Inbound, Reply
-from tests.broadcast.helpers import STAFF_ID, Wired, catalogs_dir, wired
+from tests.broadcast.helpers import STAFF_ID, Wired, wired
 
 STAFF = str(STAFF_ID)
 
 
 @pytest.fixture(autouse=True)
 def catalogs() -> Iterator[None]:
-    i18n.load_catalogs(catalogs_dir())
+    i18n.load_catalogs()
     yield
 
 
