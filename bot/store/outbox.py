@@ -221,12 +221,11 @@ class Outbox:
                 announcement = await _get(conn, ident)
             except LookupError:
                 return None
-            async with conn.execute(
+            rows = await conn.execute_fetchall(
                 "SELECT status, COALESCE(reason, ''), COUNT(*) FROM deliveries"
                 " WHERE announcement_id = ? GROUP BY 1, 2",
                 (ident,),
-            ) as cur:
-                rows = await cur.fetchall()
+            )
         counts: dict[str, int] = {}
         reasons = []
         for status, reason, n in rows:
@@ -284,13 +283,16 @@ async def _insert(
 
 
 async def _get(conn: aiosqlite.Connection, ident: int) -> Announcement:
-    async with conn.execute(
-        f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements WHERE id = ?", (ident,)
-    ) as cur:
-        row = await cur.fetchone()
-    if row is None:
+    # Fetched in one hop: a half-read cursor would hold a read snapshot across awaits
+    # (see bot.store.db.Db).
+    rows = list(
+        await conn.execute_fetchall(
+            f"SELECT {_ANNOUNCEMENT_COLUMNS} FROM announcements WHERE id = ?", (ident,)
+        )
+    )
+    if not rows:
         raise LookupError(ident)
-    return _announcement(row)
+    return _announcement(rows[0])
 
 
 async def _expand(conn: aiosqlite.Connection, ident: int, topics: Sequence[str]) -> int:

@@ -68,32 +68,30 @@ class Reports:
 
     async def deliveries(self, limit: int) -> list[DeliveryRow]:
         """The latest ``limit`` announcements with their delivery counts and reasons."""
-        async with self._db.read() as conn:
-            async with conn.execute(
-                """
-                SELECT a.id, a.kind, a.status, a.audience, a.created_at, a.total,
-                    COALESCE(SUM(d.status = 'sent'), 0), COALESCE(SUM(d.status = 'failed'), 0),
-                    COALESCE(SUM(d.status = 'skipped'), 0),
-                    COALESCE(SUM(d.status IN ('pending', 'sending')), 0)
-                FROM (SELECT * FROM announcements ORDER BY id DESC LIMIT ?) a
-                LEFT JOIN deliveries d ON d.announcement_id = a.id
-                GROUP BY a.id ORDER BY a.id DESC
-                """,
-                (limit,),
-            ) as cur:
-                rows = await cur.fetchall()
-            async with conn.execute(
-                """
-                SELECT announcement_id, status, reason, COUNT(*) FROM deliveries
-                WHERE announcement_id IN (SELECT id FROM announcements ORDER BY id DESC LIMIT ?)
-                  AND status IN ('failed', 'skipped') AND reason IS NOT NULL
-                GROUP BY 1, 2, 3 ORDER BY 4 DESC
-                """,
-                (limit,),
-            ) as cur:
-                reasons: dict[int, list[tuple[str, str, int]]] = {}
-                for ident, status, reason, n in await cur.fetchall():
-                    reasons.setdefault(int(ident), []).append((str(status), str(reason), int(n)))
+        rows = await self._db.all(
+            """
+            SELECT a.id, a.kind, a.status, a.audience, a.created_at, a.total,
+                COALESCE(SUM(d.status = 'sent'), 0), COALESCE(SUM(d.status = 'failed'), 0),
+                COALESCE(SUM(d.status = 'skipped'), 0),
+                COALESCE(SUM(d.status IN ('pending', 'sending')), 0)
+            FROM (SELECT * FROM announcements ORDER BY id DESC LIMIT ?) a
+            LEFT JOIN deliveries d ON d.announcement_id = a.id
+            GROUP BY a.id ORDER BY a.id DESC
+            """,
+            (limit,),
+        )
+        reason_rows = await self._db.all(
+            """
+            SELECT announcement_id, status, reason, COUNT(*) FROM deliveries
+            WHERE announcement_id IN (SELECT id FROM announcements ORDER BY id DESC LIMIT ?)
+              AND status IN ('failed', 'skipped') AND reason IS NOT NULL
+            GROUP BY 1, 2, 3 ORDER BY 4 DESC
+            """,
+            (limit,),
+        )
+        reasons: dict[int, list[tuple[str, str, int]]] = {}
+        for ident, status, reason, n in reason_rows:
+            reasons.setdefault(int(ident), []).append((str(status), str(reason), int(n)))
         return [
             DeliveryRow(
                 id=int(r[0]),
