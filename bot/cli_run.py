@@ -35,7 +35,7 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     return service.run(serve(settings, channels, args.webhook))
 
 
-async def _reload(app: Any) -> None:
+async def _reload(app: Any, core: Any) -> None:
     from bot.content.loader import ContentError
 
     try:
@@ -45,26 +45,44 @@ async def _reload(app: Any) -> None:
             log.error("content not reloaded: %s", problem)
         return
     log.info("content reloaded: %d items", len(pack.items))
+    if core is not None:  # the core process answers the messages: it reloads too
+        try:
+            log.info("content reloaded in the core process: %d items", await core.reload_content())
+        except Exception:
+            log.exception("content not reloaded in the core process")
 
 
 async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
+    from bot.core.ports import Conversation
+    from bot.core_process import CoreProcess
 
+    # This process keeps the whole app: the announcements worker and the Zalo channels
+    # use its database connection and content (reminders). Messages go to ``conversation``.
     app = await build_app(settings)
+    core: CoreProcess | None = None
+    conversation: Conversation = app.conversation
+    try:
+        if settings.core_process:
+            core = await CoreProcess.start(settings)
+            conversation = core
+    except BaseException:
+        await app.close()
+        raise
     service.settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     # SIGHUP reloads content/ without a restart; broken content keeps the last good pack.
-    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload(app)))
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload(app, core)))
     try:
         async with asyncio.TaskGroup() as group:
             if "telegram" in channels:
                 from bot.channels.telegram import serve as serve_telegram
 
-                group.create_task(serve_telegram(settings, app.conversation, webhook, stop))
+                group.create_task(serve_telegram(settings, conversation, webhook, stop))
             if "zalo-bot" in channels or "zalo-oa" in channels:
                 from bot.channels.zalo_common import ZaloSettings
 
@@ -76,7 +94,7 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                         bot_sender = ZaloBotSender.create(zalo)
                         app.broadcasting.add_sender(bot_sender, close=bot_sender.close)
                     group.create_task(
-                        serve_zalo_bot(settings, zalo, app.conversation, app.db, webhook, stop)
+                        serve_zalo_bot(settings, zalo, conversation, app.db, webhook, stop)
                     )
                 if "zalo-oa" in channels:
                     from bot.channels.zalo_oa import ZaloOaSender, serve_zalo_oa
@@ -87,14 +105,14 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                     if app.broadcasting is not None:
                         app.broadcasting.add_sender(oa_sender, close=oa_sender.close)
                     group.create_task(
-                        serve_zalo_oa(
-                            settings, zalo, app.conversation, app.db, stop, sender=oa_sender
-                        )
+                        serve_zalo_oa(settings, zalo, conversation, app.db, stop, sender=oa_sender)
                     )
             if app.broadcasting is not None:
                 # Announcements and reminders, including those written by the CLI.
                 group.create_task(app.broadcasting.run(stop))
             log.info("serving %s", ", ".join(channels))
     finally:
+        if core is not None:
+            await core.close()
         await app.close()
     return 0

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import os
 import re
+import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from bot.app import App
 from bot.channels.telegram import TelegramApp, build_application
+from bot.core_process import CoreProcess
+from tests import conftest
 from tests.channels.conftest import FAST, make_settings, polling, to
 from tests.fakes.telegram_api import Call, FakeTelegram
 
@@ -89,3 +95,33 @@ async def test_inline_query_shares_cards(bot: TelegramApp, fake: FakeTelegram) -
     card = next(r for r in results if r["id"] == "hoi-lim")
     assert card["input_message_content"]["parse_mode"] == "HTML"
     assert well_formed(card["input_message_content"]["message_text"])
+
+
+async def test_core_in_its_own_process_answers_and_recovers_from_a_crash(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """As `tourbot run` serves by default: a crash of the core process mid-message gets
+    the user an apology; their next message starts a new core and is answered."""
+    core = await CoreProcess.start(conftest.make_settings(tmp_path))
+    telegram = build_application(make_settings(fake), core, FAST)
+    try:
+        async with polling(telegram):
+            fake.push_message(601, "When is the Lim festival?", language_code="en")
+            (answer,) = await fake.wait_for("sendMessage", to(601))
+            assert "Lim" in answer.text
+
+            pid = core.pid
+            assert pid is not None
+            os.kill(pid, signal.SIGSTOP)  # the next message stays in flight
+            update_id = fake.push_message(601, "hội Lim", language_code="en")
+            # A poll past the update: the application has it, and the core is asked.
+            await fake.wait_for("getUpdates", lambda c: c.params.get("offset", 0) > update_id)
+            await asyncio.sleep(0.1)
+            os.kill(pid, signal.SIGKILL)
+            await fake.wait_for("sendMessage", to(601, "Sorry, something went wrong"))
+
+            fake.push_message(601, "hội Lim", language_code="en")
+            await fake.wait_for("sendMessage", to(601, "Lim"), count=2)
+            assert core.pid not in (None, pid)
+    finally:
+        await core.close()

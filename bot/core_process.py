@@ -1,0 +1,281 @@
+"""The conversation core in a process of its own, behind the ``Conversation`` port.
+
+A Python process computes on one CPU core at a time. Under load, python-telegram-bot
+and aiohttp take about half of the CPU an update costs and the core (search, calendar,
+replies) the other half (bench/telegram_e2e.py); with the core in a child process the
+two halves run on two cores, and replies wait less in the event loop's queue.
+
+``CoreProcess`` has the three methods of the dispatcher that channels call, so a
+channel cannot tell it apart. The child builds the same app as ``tourbot run`` does
+(its own database connections, content and index) and answers many calls at once, as
+the dispatcher does in-process; a chat's messages stay in order because the channel
+waits for each answer before it sends the next message of that chat.
+
+Frames on a socket pair: a 4-byte length, then a pickle. Pickle is safe here: both
+ends are this program, and a socket pair has no name that another process could open.
+If the child dies, the calls in flight fail with ``CoreUnavailable`` (the channel
+apologises) and the next call starts a new child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import pickle
+import signal
+import socket
+import struct
+import time
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any
+
+from bot import service
+from bot.config import Settings
+from bot.core.models import Inbound, Reply
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+HEADER = struct.Struct("!I")
+START_TIMEOUT = 120.0  # content load and indexing on a slow machine
+CALL_TIMEOUT = 30.0  # a hung core must not hold a chat forever
+RESTART_PAUSE = 1.0  # between two starts, so a child that keeps dying cannot spin
+READY = -1  # the id of the child's first frame
+
+
+class CoreUnavailable(RuntimeError):
+    """The core process is down or did not answer; the call had no effect we know of."""
+
+
+class CoreFailed(RuntimeError):
+    """The core raised an exception (logged in full by the child) while answering."""
+
+
+def _frame(obj: object) -> bytes:
+    body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(body)) + body
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> Any:
+    (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
+    return pickle.loads(await reader.readexactly(size))
+
+
+class CoreProcess:
+    """The parent's side: a ``Conversation`` whose calls run in the child."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._ids = itertools.count()
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._process: BaseProcess | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._reader_task: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()
+        self._last_start = -RESTART_PAUSE
+        self._closed = False
+
+    @classmethod
+    async def start(cls, settings: Settings) -> CoreProcess:
+        """Start the child and wait until it has loaded the content."""
+        core = cls(settings)
+        await core._ensure_started()
+        return core
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs (for tests and logs)."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    async def handle(self, msg: Inbound) -> list[Reply]:
+        replies: list[Reply] = await self._call("handle", msg)
+        return replies
+
+    async def cards(self, query: str, lang: str | None, limit: int) -> list[Reply]:
+        cards: list[Reply] = await self._call("cards", query, lang, limit)
+        return cards
+
+    async def mark_blocked(self, channel: str, user_id: str) -> None:
+        await self._call("mark_blocked", channel, user_id)
+
+    async def reload_content(self) -> int:
+        """Reload ``content/`` in the child; the number of items it now serves."""
+        count: int = await self._call("reload_content")
+        return count
+
+    async def close(self) -> None:
+        """Stop the child: it finishes the calls it has, closes the database and exits."""
+        self._closed = True
+        await self._stop_child()
+
+    async def _call(self, op: str, *args: object) -> Any:
+        if self._closed:
+            raise CoreUnavailable("the core process is closed")
+        await self._ensure_started()
+        writer = self._writer
+        if writer is None or writer.is_closing():
+            raise CoreUnavailable("the core process is not running")
+        call_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[call_id] = future
+        try:
+            writer.write(_frame((call_id, op, args)))
+            await writer.drain()
+            ok, value = await asyncio.wait_for(future, CALL_TIMEOUT)
+        except TimeoutError:
+            raise CoreUnavailable(f"the core process did not answer {op} in time") from None
+        except (ConnectionError, OSError) as exc:
+            raise CoreUnavailable(f"the core process is unreachable: {exc}") from exc
+        finally:
+            self._pending.pop(call_id, None)
+        if not ok:
+            raise CoreFailed(f"{op} failed in the core process: {value}")
+        return value
+
+    async def _ensure_started(self) -> None:
+        if self._writer is not None and not self._writer.is_closing():
+            return
+        async with self._starting:
+            if self._writer is not None and not self._writer.is_closing():
+                return  # another call started it meanwhile
+            await self._stop_child()
+            pause = self._last_start + RESTART_PAUSE - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            self._last_start = time.monotonic()
+            await self._spawn()
+
+    async def _spawn(self) -> None:
+        ours, theirs = socket.socketpair()
+        context = multiprocessing.get_context("spawn")  # no fork of a running event loop
+        process = context.Process(
+            target=_child_main,
+            args=(theirs, self._settings, logging.getLogger().getEffectiveLevel()),
+            name="tourbot-core",
+            daemon=True,  # never outlives the bot
+        )
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        self._process = process
+        reader, writer = await asyncio.open_connection(sock=ours)
+        try:
+            call_id, ok, value = await asyncio.wait_for(_read_frame(reader), START_TIMEOUT)
+        except (TimeoutError, asyncio.IncompleteReadError, OSError) as exc:
+            writer.close()
+            raise CoreUnavailable(f"the core process did not start: {exc!r}") from exc
+        if call_id != READY or not ok:
+            writer.close()
+            raise CoreUnavailable(f"the core process did not start: {value}")
+        self._writer = writer
+        self._reader_task = asyncio.create_task(self._read_answers(reader, writer))
+        log.info("core process %s ready", process.pid)
+
+    async def _read_answers(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            while True:
+                call_id, ok, value = await _read_frame(reader)
+                future = self._pending.get(call_id)
+                if future is not None and not future.done():
+                    future.set_result((ok, value))
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            if not self._closed:
+                log.error("core process exited; the next message starts a new one")
+        finally:
+            writer.close()
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(CoreUnavailable("the core process exited"))
+
+    async def _stop_child(self) -> None:
+        writer, process, reader_task = self._writer, self._process, self._reader_task
+        self._writer = self._process = self._reader_task = None
+        if writer is not None and not writer.is_closing():
+            # Half-close: the child sees the end of its input, answers the calls it has,
+            # closes the database and exits, which ends the reader task.
+            with contextlib.suppress(ConnectionError, OSError):
+                writer.write_eof()
+        if reader_task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(reader_task, CALL_TIMEOUT)
+        if writer is not None:
+            writer.close()
+        if process is not None:
+            await asyncio.to_thread(process.join, 10)
+            if process.is_alive():
+                log.warning("core process %s did not stop; killing it", process.pid)
+                process.kill()
+                await asyncio.to_thread(process.join, 5)
+
+
+# -- the child ---------------------------------------------------------------------------
+def _child_main(sock: socket.socket, settings: Settings, log_level: int) -> None:
+    # Ctrl-C reaches the whole process group; the parent decides when the child stops
+    # (it closes the socket).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(
+        level=log_level, format="%(asctime)s %(levelname)s core: %(name)s: %(message)s"
+    )
+    service.run(_serve(sock, settings))
+
+
+async def _serve(sock: socket.socket, settings: Settings) -> int:
+    from bot.app import build_app
+
+    reader, writer = await asyncio.open_connection(sock=sock)
+    try:
+        app = await build_app(settings)
+    except Exception as exc:
+        log.exception("core process could not start")
+        writer.write(_frame((READY, False, str(exc))))
+        await writer.drain()
+        return 1
+    service.settle_heap()
+    writer.write(_frame((READY, True, None)))
+    tasks: set[asyncio.Task[None]] = set()
+    try:
+        while True:
+            try:
+                call_id, op, args = await _read_frame(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                break  # the parent closed the socket (or died): finish and exit
+            task = asyncio.create_task(_answer(app, writer, call_id, op, args))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        await asyncio.gather(*tasks)
+    finally:
+        await app.close()
+    return 0
+
+
+async def _answer(
+    app: App, writer: asyncio.StreamWriter, call_id: int, op: str, args: tuple[Any, ...]
+) -> None:
+    conversation = app.conversation
+    try:
+        if op == "handle":
+            value: object = await conversation.handle(*args)
+        elif op == "cards":
+            value = await conversation.cards(*args)
+        elif op == "mark_blocked":
+            await conversation.mark_blocked(*args)
+            value = None
+        elif op == "reload_content":
+            value = len((await app.reload_content()).items)
+        else:
+            raise ValueError(f"unknown call {op!r}")
+        frame = _frame((call_id, True, value))
+    except Exception as exc:
+        log.exception("core: %s failed", op)
+        frame = _frame((call_id, False, f"{type(exc).__name__}: {exc}"))
+    if not writer.is_closing():
+        writer.write(frame)

@@ -1,0 +1,160 @@
+"""The core in a child process (``bot.core_process``): a real child, a real SQLite file,
+the bundled content; what a channel sees is the same as with the core in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_app
+from bot.config import PROJECT_DIR, Settings
+from bot.core.models import Inbound, Location, Reply
+from bot.core_process import CoreFailed, CoreProcess, CoreUnavailable
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+async def core(tmp_path: Path) -> AsyncIterator[CoreProcess]:
+    process = await CoreProcess.start(make_settings(tmp_path / "child"))
+    try:
+        yield process
+    finally:
+        await process.close()
+
+
+def visitor(user: int, text: str | None = None, **extra: object) -> Inbound:
+    return Inbound("telegram", str(user), str(user), text=text, **extra)  # type: ignore[arg-type]
+
+
+def shape(replies: list[Reply]) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    """What a user sees of the replies: text, language, item ids, a pin or not."""
+    return [(r.text, r.lang, tuple(i.id for i in r.items), r.venue is not None) for r in replies]
+
+
+async def test_answers_are_those_of_the_core_in_process(tmp_path: Path, core: CoreProcess) -> None:
+    (tmp_path / "local").mkdir()
+    local = await build_app(make_settings(tmp_path / "local"))
+    try:
+        messages = [
+            visitor(1, "/start", language_hint="vi"),
+            visitor(2, "When is the Lim festival?", language_hint="en"),
+            visitor(3, "le hoi thang gieng o bac giang"),
+            visitor(4, location=Location(lat=21.27, lon=106.19), language_hint="en"),
+            visitor(5, "/events", language_hint="en"),
+        ]
+        for msg in messages:
+            remote, here = await core.handle(msg), await local.conversation.handle(msg)
+            assert remote and shape(remote) == shape(here), msg
+        remote_cards = await core.cards("Lim", "en", 5)
+        assert remote_cards and shape(remote_cards) == shape(
+            await local.conversation.cards("Lim", "en", 5)
+        )
+    finally:
+        await local.close()
+
+
+async def test_many_chats_at_once_each_get_their_own_answer(
+    tmp_path: Path, core: CoreProcess
+) -> None:
+    langs = {user: ("vi", "en")[user % 2] for user in range(100, 160)}
+    replies = await asyncio.gather(
+        *(core.handle(visitor(u, "/start", language_hint=lang)) for u, lang in langs.items())
+    )
+    assert [r[0].lang for r in replies] == list(langs.values())
+    # The child wrote to the bot's real database file.
+    with sqlite3.connect(tmp_path / "child" / "tourbot.sqlite3") as db:
+        (count,) = db.execute("SELECT count(*) FROM users").fetchone()
+    assert count == len(langs)
+
+
+async def test_a_killed_core_fails_its_calls_and_the_next_message_starts_a_new_one(
+    core: CoreProcess,
+) -> None:
+    first = core.pid
+    assert first is not None
+    os.kill(first, signal.SIGSTOP)  # frozen: the call below stays in flight
+    in_flight = asyncio.create_task(core.handle(visitor(7, "hội Lim")))
+    await asyncio.sleep(0.2)
+    assert not in_flight.done()
+    os.kill(first, signal.SIGKILL)
+    with pytest.raises(CoreUnavailable):
+        await in_flight
+    replies = await core.handle(visitor(7, "hội Lim"))
+    assert replies[0].items[0].id == "hoi-lim"
+    assert core.pid not in (None, first)
+
+
+async def test_an_error_in_the_core_is_reported_and_the_core_keeps_serving(
+    core: CoreProcess,
+) -> None:
+    pid = core.pid
+    with pytest.raises(CoreFailed, match="unknown call"):
+        await core._call("no-such-call")
+    assert (await core.handle(visitor(8, "hội Lim")))[0].items[0].id == "hoi-lim"
+    assert core.pid == pid
+
+
+async def test_reload_reaches_the_child_and_broken_content_keeps_the_last_pack(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_DIR / "content", content)
+    core = await CoreProcess.start(make_settings(tmp_path, TOURBOT_CONTENT=content))
+    try:
+        lim = content / "event" / "hoi-lim.yaml"
+        good = lim.read_text("utf-8")
+        lim.write_text(good.replace("aliases: [", 'aliases: ["hội hát đối đáp", ', 1), "utf-8")
+        count = await core.reload_content()
+        assert count == len(list(content.rglob("*.yaml")))
+        assert (await core.handle(visitor(9, "hội hát đối đáp")))[0].items[0].id == "hoi-lim"
+
+        lim.write_text(good.replace("calendar: lunar", "calendar: weekly"), "utf-8")
+        with pytest.raises(CoreFailed, match=r"hoi-lim\.yaml"):
+            await core.reload_content()
+        assert (await core.handle(visitor(9, "hội hát đối đáp")))[0].items[0].id == "hoi-lim"
+    finally:
+        await core.close()
+
+
+async def test_close_answers_the_calls_in_flight_then_the_child_exits(
+    core: CoreProcess,
+) -> None:
+    pid = core.pid
+    calls = [asyncio.create_task(core.handle(visitor(u, "hội Lim"))) for u in range(20)]
+    await asyncio.sleep(0)  # the calls are written before the socket is half-closed
+    await core.close()
+    for replies in await asyncio.gather(*calls):
+        assert replies[0].items[0].id == "hoi-lim"
+    assert pid is not None and core.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(CoreUnavailable):
+        await core.handle(visitor(1, "hi"))
+
+
+async def test_a_core_that_cannot_load_its_content_does_not_start(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_DIR / "content", content)
+    lim = content / "event" / "hoi-lim.yaml"
+    lim.write_text(lim.read_text("utf-8").replace("calendar: lunar", "calendar: weekly"))
+    settings: Settings = make_settings(tmp_path, TOURBOT_CONTENT=content)
+    with pytest.raises(CoreUnavailable, match=r"hoi-lim\.yaml"):
+        await CoreProcess.start(settings)
+
+
+async def test_a_block_recorded_by_the_child_is_in_the_bots_database(
+    tmp_path: Path, core: CoreProcess
+) -> None:
+    """The parent's announcements worker reads the same file: it will skip this user."""
+    await core.handle(visitor(11, "/start", language_hint="en"))
+    await core.mark_blocked("telegram", "11")
+    with sqlite3.connect(tmp_path / "child" / "tourbot.sqlite3") as db:
+        row = db.execute("SELECT blocked FROM users WHERE user_id = '11'").fetchone()
+    assert row == (1,)
