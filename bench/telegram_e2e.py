@@ -5,8 +5,10 @@ slow the senders down); we measure updates/s and reply latency (push → the fak
 the first ``sendMessage`` for that update), check that no reply is lost, duplicated or
 out of order, and compare the channel's per-chat ordered concurrency with strictly
 sequential processing (the baseline) and with PTB's default httpx transport, under the
-same load. A burst (all updates queued at once) shows the ceiling of each mode; the core
-called directly, without Telegram, shows the ceiling of any channel.
+same load. The core runs in a process of its own, as ``tourbot run`` serves by default
+(bot/core_process.py); one more mode keeps it in the bot's process, for comparison. A
+burst (all updates queued at once) shows the ceiling of each mode; the core called
+directly, without Telegram, shows the ceiling of any channel.
 
 The fake server and the load generator run in a child process, as Telegram runs on
 other machines: in-process they would eat half of the CPU being measured. Latency is
@@ -22,6 +24,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import os
@@ -47,6 +50,7 @@ from bot.channels.telegram import TelegramTuning, build_application, run_polling
 from bot.config import Settings  # noqa: E402
 from bot.core.models import Inbound, Reply  # noqa: E402
 from bot.core.ports import Conversation  # noqa: E402
+from bot.core_process import CoreProcess  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram  # noqa: E402
 
 TAG_RE = re.compile(r"\[u(\d+)\.(\d+)\]")
@@ -79,6 +83,11 @@ async def _serve_fake(conn: Connection, api_latency: float) -> None:
                 return
             if command == "reset":
                 fake.calls.clear()
+                # The fake is the measuring instrument: a full collection of its heap
+                # (calls, timestamps) during a run stalled it ~100 ms, which showed up as
+                # reply latency and push lag. The bot gets the same treatment at start-up.
+                gc.collect()
+                gc.freeze()
                 conn.send("ok")
             elif command == "wait_polling":
                 await fake.wait_for("getUpdates", timeout=30)
@@ -227,10 +236,11 @@ class Result:
 
 
 @contextlib.asynccontextmanager
-async def real_or_echo(choice: str) -> AsyncIterator[tuple[Conversation, str]]:
-    """The real core from ``bot.app`` on a fresh database, else the echo stand-in."""
+async def real_or_echo(choice: str) -> AsyncIterator[tuple[Conversation, str, Settings | None]]:
+    """The real core from ``bot.app`` on a fresh database, else the echo stand-in; with
+    the real core, also settings for a core process on a database of its own."""
     if choice == "echo":
-        yield EchoConversation(), "the echo stand-in (--core echo)"
+        yield EchoConversation(), "the echo stand-in (--core echo)", None
         return
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -241,11 +251,13 @@ async def real_or_echo(choice: str) -> AsyncIterator[tuple[Conversation, str]]:
         except Exception as exc:  # an unfinished core must not block the channel benchmark
             if choice == "real":
                 raise
-            yield EchoConversation(), f"the echo stand-in (real core unavailable: {exc!r})"
+            yield EchoConversation(), f"the echo stand-in (real core unavailable: {exc!r})", None
             return
         try:
             service.settle_heap()  # as `tourbot run` does after start-up
-            yield app.conversation, "the real core (bot.app.build_app, fresh SQLite database)"
+            child = Settings(_env_file=None, TOURBOT_DB=Path(tmp) / "child.sqlite3")
+            label = "the real core (bot.app.build_app, fresh SQLite database)"
+            yield app.conversation, label, child
         finally:
             await app.close()
 
@@ -295,28 +307,43 @@ def make_plan(users: int, updates: int, texts: tuple[str, ...], seed: int = 7) -
 async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
     fake = FakeProcess(args.api_latency / 1000)
+    core_process: CoreProcess | None = None
     try:
-        async with real_or_echo(args.core) as (core, label):
-            texts = ("hello", "hi there") if isinstance(core, EchoConversation) else REAL_CORE_TEXTS
+        async with real_or_echo(args.core) as (local, label, child_settings):
+            texts = (
+                ("hello", "hi there") if isinstance(local, EchoConversation) else REAL_CORE_TEXTS
+            )
             plan = make_plan(args.users, args.updates, texts)
             print(f"core: {label}")
             print(
                 f"load: {args.users} users, {args.updates} updates, Bot API latency"
                 f" {args.api_latency:.0f} ms; steady {args.rate:.0f}/s, then all at once"
             )
-            print(f"core alone, no Telegram: {await core_alone(core, plan):.0f} msg/s")
+            print(f"core alone, no Telegram: {await core_alone(local, plan):.0f} msg/s")
+            # As `tourbot run` serves by default: the core in a process of its own.
+            core: Conversation = local
+            if child_settings is not None:
+                core = core_process = await CoreProcess.start(child_settings)
+                await core_alone(core, plan[:200])  # warm its caches as `local` was
+                service.settle_heap()
             modes = (
-                ("ordered-concurrent (ours)", TelegramTuning()),
-                ("sequential (baseline)", TelegramTuning(max_concurrent_updates=1)),
-                ("ours on PTB's httpx transport", TelegramTuning(http="httpx")),
+                ("ours", core, TelegramTuning()),
+                ("ours, core in the bot's process", local, TelegramTuning()),
+                ("sequential (baseline)", core, TelegramTuning(max_concurrent_updates=1)),
+                ("ours on PTB's httpx transport", core, TelegramTuning(http="httpx")),
             )
             results: list[Result] = []
-            for mode, tuning in modes:
+            for mode, conversation, tuning in modes:
+                if mode.startswith("ours, core") and conversation is core:
+                    continue  # the echo stand-in has no process of its own
                 for shape, rate in ((f"@{args.rate:.0f}/s", args.rate), ("burst", None)):
-                    result = await run_load(f"{mode} {shape}", fake, core, plan, tuning, rate)
+                    name = f"{mode} {shape}"
+                    result = await run_load(name, fake, conversation, plan, tuning, rate)
                     print(result.line(), flush=True)
                     results.append(result)
     finally:
+        if core_process is not None:
+            await core_process.close()
         fake.close()
     steady, burst = results[0], results[1]
     sound = all(r.lost == 0 and r.duplicated == 0 and r.out_of_order == 0 for r in results)
