@@ -4,7 +4,9 @@ the bundled content; what a channel sees is the same as with the core in-process
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import pickle
 import shutil
 import signal
 import sqlite3
@@ -15,8 +17,8 @@ import pytest
 
 from bot.app import build_app
 from bot.config import PROJECT_DIR, Settings
-from bot.core.models import Inbound, Location, Reply
-from bot.core_process import CoreFailed, CoreProcess, CoreUnavailable
+from bot.core.models import Button, Inbound, ItemRef, Location, Reply, Venue
+from bot.core_process import HEADER, CoreFailed, CoreProcess, CoreUnavailable, _frame
 from tests.conftest import make_settings
 
 
@@ -158,3 +160,21 @@ async def test_a_block_recorded_by_the_child_is_in_the_bots_database(
     with sqlite3.connect(tmp_path / "child" / "tourbot.sqlite3") as db:
         row = db.execute("SELECT blocked FROM users WHERE user_id = '11'").fetchone()
     assert row == (1,)
+
+
+def test_frames_carry_every_field_of_the_models() -> None:
+    reply = Reply(
+        text="Hội Lim",
+        lang="vi",
+        answered=False,
+        title="Lễ hội",
+        items=(ItemRef("hoi-lim", "event", "Hội Lim", dt.date(2027, 2, 20), dt.date(2027, 2, 22)),),
+        buttons=((Button("Bản đồ", payload="m:hoi-lim"), Button("Web", url="https://x.vn")),),
+        venue=Venue(21.1, 106.0, "Đồi Lim", "Tiên Du"),
+        extras={"k": "v"},
+    )
+    msg = Inbound("zalo", "u1", "c1", "hi", "p:1", Location(21.0, 106.0), "en", "Lan")
+    frame = _frame((3, True, [reply, msg]))
+    (size,) = HEADER.unpack_from(frame)
+    assert size == len(frame) - HEADER.size
+    assert pickle.loads(frame[HEADER.size :]) == (3, True, [reply, msg])
