@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 HEADER = struct.Struct("!I")
 START_TIMEOUT = 120.0  # content load and indexing on a slow machine
-CALL_TIMEOUT = 30.0  # a hung core must not hold a chat forever
+CALL_TIMEOUT = 30.0  # a hung core must not hold every chat forever: it is restarted
 RESTART_PAUSE = 1.0  # between two starts, so a child that keeps dying cannot spin
 READY = -1  # the id of the child's first frame
 
@@ -94,8 +94,9 @@ async def _read_frame(reader: asyncio.StreamReader) -> Any:
 class CoreProcess:
     """The parent's side: a ``Conversation`` whose calls run in the child."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, call_timeout: float = CALL_TIMEOUT) -> None:
         self._settings = settings
+        self._call_timeout = call_timeout
         self._ids = itertools.count()
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._process: BaseProcess | None = None
@@ -106,9 +107,9 @@ class CoreProcess:
         self._closed = False
 
     @classmethod
-    async def start(cls, settings: Settings) -> CoreProcess:
+    async def start(cls, settings: Settings, *, call_timeout: float = CALL_TIMEOUT) -> CoreProcess:
         """Start the child and wait until it has loaded the content."""
-        core = cls(settings)
+        core = cls(settings, call_timeout=call_timeout)
         await core._ensure_started()
         return core
 
@@ -152,8 +153,9 @@ class CoreProcess:
         try:
             writer.write(_frame((call_id, op, args)))
             await writer.drain()
-            ok, value = await asyncio.wait_for(future, CALL_TIMEOUT)
+            ok, value = await asyncio.wait_for(future, self._call_timeout)
         except TimeoutError:
+            self._kill_hung_child(op)
             raise CoreUnavailable(f"the core process did not answer {op} in time") from None
         except (ConnectionError, OSError) as exc:
             raise CoreUnavailable(f"the core process is unreachable: {exc}") from exc
@@ -162,6 +164,16 @@ class CoreProcess:
         if not ok:
             raise CoreFailed(f"{op} failed in the core process: {value}")
         return value
+
+    def _kill_hung_child(self, op: str) -> None:
+        # A child that is alive but silent (a deadlock, a runaway loop) would make every
+        # chat wait this long: kill it; the calls in flight fail, the next call restarts.
+        process = self._process
+        if process is not None and process.is_alive():
+            log.error("core process %s did not answer %s in time; killing it", process.pid, op)
+            process.kill()
+        if self._writer is not None:
+            self._writer.close()  # the next call starts a new child, not writes to this one
 
     async def _ensure_started(self) -> None:
         if self._writer is not None and not self._writer.is_closing():

@@ -178,3 +178,19 @@ def test_frames_carry_every_field_of_the_models() -> None:
     (size,) = HEADER.unpack_from(frame)
     assert size == len(frame) - HEADER.size
     assert pickle.loads(frame[HEADER.size :]) == (3, True, [reply, msg])
+
+
+async def test_a_hung_core_is_killed_and_replaced(tmp_path: Path) -> None:
+    core = await CoreProcess.start(make_settings(tmp_path), call_timeout=1.0)
+    try:
+        hung = core.pid
+        assert hung is not None
+        os.kill(hung, signal.SIGSTOP)  # alive, but answers nothing
+        with pytest.raises(CoreUnavailable, match="in time"):
+            await core.handle(visitor(12, "hội Lim"))
+        assert (await core.handle(visitor(12, "hội Lim")))[0].items[0].id == "hoi-lim"
+        assert core.pid not in (None, hung)
+        with pytest.raises(ProcessLookupError):
+            os.kill(hung, 0)
+    finally:
+        await core.close()
