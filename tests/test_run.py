@@ -93,4 +93,6 @@ async def test_sighup_reloads_the_content_of_the_process_that_answers(tmp_path: 
                 proc.send_signal(signal.SIGTERM)
             rest = await asyncio.wait_for(proc.stderr.read(), 30)
             await proc.wait()
-        assert proc.returncode == 0, ("".join(log) + rest.decode())[-2000:]
+        everything = "".join(log) + rest.decode()
+        assert proc.returncode == 0, everything[-2000:]
+        assert "core process" in everything and TELEGRAM_TOKEN not in everything  # INFO level
