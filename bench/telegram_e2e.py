@@ -48,6 +48,7 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 from bot import service  # noqa: E402
 from bot.channels.telegram import TelegramTuning, build_application, run_polling  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.content.loader import require_content  # noqa: E402
 from bot.core.models import Inbound, Reply  # noqa: E402
 from bot.core.ports import Conversation  # noqa: E402
 from bot.core_process import CoreProcess  # noqa: E402
@@ -323,7 +324,8 @@ async def main(args: argparse.Namespace) -> int:
             # As `tourbot run` serves by default: the core in a process of its own.
             core: Conversation = local
             if child_settings is not None:
-                core = core_process = await CoreProcess.start(child_settings)
+                pack = require_content(child_settings.content_dir)
+                core = core_process = await CoreProcess.start(child_settings, pack)
                 await core_alone(core, plan[:200])  # warm its caches as `local` was
                 service.settle_heap()
             modes = (

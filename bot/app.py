@@ -41,9 +41,11 @@ class App:
     conversation: Dispatcher
     broadcasting: Broadcasting | None = None
 
-    async def reload_content(self) -> ContentPack:
-        """Load the content folder again; on any problem keep serving the last good pack."""
-        pack = require_content(self.settings.content_dir)  # raises ContentError, engine untouched
+    async def reload_content(self, pack: ContentPack | None = None) -> ContentPack:
+        """Serve ``pack``, by default the content folder loaded again; on any problem keep
+        serving the last good pack."""
+        if pack is None:
+            pack = require_content(self.settings.content_dir)  # raises ContentError
         index = await SearchIndex.open(pack, self.docs)
         self.engine.pack, self.engine.index = pack, index
         return pack
@@ -78,15 +80,18 @@ async def build_app(
     today: Callable[[], dt.date] | None = None,
     *,
     broadcasting: bool = True,
+    pack: ContentPack | None = None,
 ) -> App:
     """Open the database, load and index the content, and wire the conversation.
 
     ``broadcasting`` adds the announcements outbox and the staff commands; one-shot
-    commands such as ``tourbot ask`` leave it out to start faster.
+    commands such as ``tourbot ask`` leave it out to start faster. ``pack``, when given,
+    is served instead of the content folder (the core process gets its parent's).
     """
     load_catalogs()
     with _collector_paused():
-        pack = require_content(settings.content_dir)
+        if pack is None:
+            pack = require_content(settings.content_dir)
         db = await connect(settings.db)
         try:
             docs = Docs(db)

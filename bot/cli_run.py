@@ -6,10 +6,14 @@ import argparse
 import asyncio
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import service
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.core_process import CoreProcess
 
 log = logging.getLogger(__name__)
 
@@ -35,21 +39,27 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     return service.run(serve(settings, channels, args.webhook))
 
 
-async def _reload(app: Any, core: Any) -> None:
-    from bot.content.loader import ContentError
+async def _reload(app: App, core: CoreProcess | None) -> None:
+    """Validate content/ once, then serve it: the core process first, since it owns the
+    search index in the shared database; this process then finds the index current and
+    only refreshes its own copy (announcements and reminders read the pack)."""
+    from bot.content.loader import ContentError, require_content
 
     try:
-        pack = await app.reload_content()
+        pack = require_content(app.settings.content_dir)
     except ContentError as exc:
         for problem in exc.problems:
             log.error("content not reloaded: %s", problem)
         return
-    log.info("content reloaded: %d items", len(pack.items))
-    if core is not None:  # the core process answers the messages: it reloads too
+    if core is not None:
         try:
-            log.info("content reloaded in the core process: %d items", await core.reload_content())
+            await core.reload_content(pack)
         except Exception:
-            log.exception("content not reloaded in the core process")
+            log.exception("content not reloaded: the core process failed")
+            return
+        log.info("content reloaded in the core process: %d items", len(pack.items))
+    await app.reload_content(pack)
+    log.info("content reloaded: %d items", len(pack.items))
 
 
 async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
@@ -65,7 +75,7 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     conversation: Conversation = app.conversation
     try:
         if settings.core_process:
-            core = await CoreProcess.start(settings)
+            core = await CoreProcess.start(settings, app.engine.pack)
             conversation = core
     except BaseException:
         await app.close()
@@ -112,7 +122,9 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                 group.create_task(app.broadcasting.run(stop))
             log.info("serving %s", ", ".join(channels))
     finally:
-        if core is not None:
-            await core.close()
-        await app.close()
+        try:
+            if core is not None:
+                await core.close()
+        finally:
+            await app.close()
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -17,18 +18,30 @@ import pytest
 
 from bot.app import build_app
 from bot.config import PROJECT_DIR, Settings
+from bot.content.loader import ContentError, ContentPack, require_content
+from bot.core import models
 from bot.core.models import Button, Inbound, ItemRef, Location, Reply, Venue
 from bot.core_process import HEADER, CoreFailed, CoreProcess, CoreUnavailable, _frame
+from tests.broadcast.helpers import until
 from tests.conftest import make_settings
+
+
+def settings_and_pack(tmp_path: Path, **overrides: object) -> tuple[Settings, ContentPack]:
+    settings = make_settings(tmp_path, **overrides)
+    return settings, require_content(settings.content_dir)
 
 
 @pytest.fixture
 async def core(tmp_path: Path) -> AsyncIterator[CoreProcess]:
-    process = await CoreProcess.start(make_settings(tmp_path / "child"))
+    process = await CoreProcess.start(*settings_and_pack(tmp_path / "child"))
     try:
         yield process
     finally:
         await process.close()
+
+
+def core_children() -> list[str]:
+    return [p.name for p in multiprocessing.active_children() if p.name == "tourbot-core"]
 
 
 def visitor(user: int, text: str | None = None, **extra: object) -> Inbound:
@@ -103,26 +116,46 @@ async def test_an_error_in_the_core_is_reported_and_the_core_keeps_serving(
     assert core.pid == pid
 
 
-async def test_reload_reaches_the_child_and_broken_content_keeps_the_last_pack(
+async def test_reload_serves_the_given_pack_and_a_new_child_starts_from_it(
     tmp_path: Path,
 ) -> None:
+    """A child restarted after a refused reload serves the last good pack, not the
+    broken files on disk."""
     content = tmp_path / "content"
     shutil.copytree(PROJECT_DIR / "content", content)
-    core = await CoreProcess.start(make_settings(tmp_path, TOURBOT_CONTENT=content))
+    core = await CoreProcess.start(*settings_and_pack(tmp_path, TOURBOT_CONTENT=content))
     try:
         lim = content / "event" / "hoi-lim.yaml"
         good = lim.read_text("utf-8")
         lim.write_text(good.replace("aliases: [", 'aliases: ["hội hát đối đáp", ', 1), "utf-8")
-        count = await core.reload_content()
-        assert count == len(list(content.rglob("*.yaml")))
+        await core.reload_content(require_content(content))
         assert (await core.handle(visitor(9, "hội hát đối đáp")))[0].items[0].id == "hoi-lim"
 
         lim.write_text(good.replace("calendar: lunar", "calendar: weekly"), "utf-8")
-        with pytest.raises(CoreFailed, match=r"hoi-lim\.yaml"):
-            await core.reload_content()
+        with pytest.raises(ContentError):
+            require_content(content)  # what `tourbot run` checks before reloading
+        first = core.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        await until(lambda: core.in_flight == 0 and core.pid is None)
         assert (await core.handle(visitor(9, "hội hát đối đáp")))[0].items[0].id == "hoi-lim"
+        assert core.pid not in (None, first)
     finally:
         await core.close()
+
+
+async def test_signals_to_the_process_group_leave_the_child_to_its_parent(
+    core: CoreProcess,
+) -> None:
+    """A supervisor's SIGTERM, a hang-up or Ctrl-C reach every process of the group;
+    the parent drains its chats and then closes the child, which must still answer."""
+    pid = core.pid
+    assert pid is not None
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        os.kill(pid, sig)
+    await asyncio.sleep(0.2)  # a signal not ignored would have ended the child by now
+    assert (await core.handle(visitor(13, "hội Lim")))[0].items[0].id == "hoi-lim"
+    assert core.pid == pid
 
 
 async def test_close_answers_the_calls_in_flight_then_the_child_exits(
@@ -141,14 +174,49 @@ async def test_close_answers_the_calls_in_flight_then_the_child_exits(
         await core.handle(visitor(1, "hi"))
 
 
-async def test_a_core_that_cannot_load_its_content_does_not_start(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(PROJECT_DIR / "content", content)
-    lim = content / "event" / "hoi-lim.yaml"
-    lim.write_text(lim.read_text("utf-8").replace("calendar: lunar", "calendar: weekly"))
-    settings: Settings = make_settings(tmp_path, TOURBOT_CONTENT=content)
-    with pytest.raises(CoreUnavailable, match=r"hoi-lim\.yaml"):
-        await CoreProcess.start(settings)
+async def test_a_child_that_cannot_start_is_retried_after_a_pause_not_per_message(
+    tmp_path: Path,
+) -> None:
+    settings, pack = settings_and_pack(tmp_path, TOURBOT_DB=tmp_path)  # a folder: no database
+    core = CoreProcess(settings, pack)
+    try:
+        with pytest.raises(CoreUnavailable, match="did not start"):
+            await core.handle(visitor(14, "hội Lim"))
+        # The chats waiting behind it fail at once instead of each trying a start.
+        with pytest.raises(CoreUnavailable, match="will be retried"):
+            await core.handle(visitor(15, "hội Lim"))
+        assert core.pid is None and not core_children()
+    finally:
+        await core.close()
+
+
+async def test_a_child_refuses_to_start_on_code_changed_since_the_parent_started(
+    tmp_path: Path,
+) -> None:
+    """A deploy under a running bot: a restarted child would run new code (frames,
+    migrations) beside the old parent."""
+    core = CoreProcess(*settings_and_pack(tmp_path))
+    module = models.__file__
+    before = os.stat(module)
+    try:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        with pytest.raises(CoreUnavailable, match="code on disk changed"):
+            await core.handle(visitor(16, "hội Lim"))
+    finally:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+        await core.close()
+
+
+async def test_close_during_a_start_leaves_no_child(tmp_path: Path) -> None:
+    core = CoreProcess(*settings_and_pack(tmp_path))
+    call = asyncio.create_task(core.handle(visitor(17, "hội Lim")))
+    await until(lambda: bool(core_children()))  # the child is starting
+    await core.close()
+    outcome = (await asyncio.gather(call, return_exceptions=True))[0]
+    assert isinstance(outcome, (list, CoreUnavailable))
+    assert not core_children()
+    with pytest.raises(CoreUnavailable, match="closed"):
+        await core.handle(visitor(17, "hội Lim"))
 
 
 async def test_a_block_recorded_by_the_child_is_in_the_bots_database(
@@ -181,7 +249,7 @@ def test_frames_carry_every_field_of_the_models() -> None:
 
 
 async def test_a_hung_core_is_killed_and_replaced(tmp_path: Path) -> None:
-    core = await CoreProcess.start(make_settings(tmp_path), call_timeout=1.0)
+    core = await CoreProcess.start(*settings_and_pack(tmp_path), call_timeout=1.0)
     try:
         hung = core.pid
         assert hung is not None

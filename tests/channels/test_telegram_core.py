@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import os
 import re
@@ -14,8 +13,10 @@ import pytest
 
 from bot.app import App
 from bot.channels.telegram import TelegramApp, build_application
+from bot.content.loader import require_content
 from bot.core_process import CoreProcess
 from tests import conftest
+from tests.broadcast.helpers import until
 from tests.channels.conftest import FAST, make_settings, polling, to
 from tests.fakes.telegram_api import Call, FakeTelegram
 
@@ -102,7 +103,8 @@ async def test_core_in_its_own_process_answers_and_recovers_from_a_crash(
 ) -> None:
     """As `tourbot run` serves by default: a crash of the core process mid-message gets
     the user an apology; their next message starts a new core and is answered."""
-    core = await CoreProcess.start(conftest.make_settings(tmp_path))
+    settings = conftest.make_settings(tmp_path)
+    core = await CoreProcess.start(settings, require_content(settings.content_dir))
     telegram = build_application(make_settings(fake), core, FAST)
     try:
         async with polling(telegram):
@@ -113,10 +115,8 @@ async def test_core_in_its_own_process_answers_and_recovers_from_a_crash(
             pid = core.pid
             assert pid is not None
             os.kill(pid, signal.SIGSTOP)  # the next message stays in flight
-            update_id = fake.push_message(601, "hội Lim", language_code="en")
-            # A poll past the update: the application has it, and the core is asked.
-            await fake.wait_for("getUpdates", lambda c: c.params.get("offset", 0) > update_id)
-            await asyncio.sleep(0.1)
+            fake.push_message(601, "hội Lim", language_code="en")
+            await until(lambda: core.in_flight == 1)  # the core has been asked
             os.kill(pid, signal.SIGKILL)
             await fake.wait_for("sendMessage", to(601, "Sorry, something went wrong"))
 
