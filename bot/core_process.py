@@ -23,6 +23,7 @@ If the child dies or stops answering, the calls in flight fail with
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import copyreg
 import dataclasses
@@ -31,12 +32,14 @@ import io
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.util  # registers its exit handler before ours (they run in reverse)
 import operator
 import pickle
 import signal
 import socket
 import struct
 import time
+import weakref
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -132,6 +135,7 @@ class CoreProcess:
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
+        self._starter: asyncio.Task[None] | None = None
         self._last_start = -RESTART_PAUSE
         self._last_frame = time.monotonic()
         self._backoff = 0.0
@@ -144,7 +148,7 @@ class CoreProcess:
     ) -> CoreProcess:
         """Start the child on ``pack`` and wait until its index is ready."""
         core = cls(settings, pack, call_timeout=call_timeout)
-        await core._ensure_started()
+        await core._ensure_started(START_TIMEOUT + RESTART_PAUSE)
         return core
 
     @property
@@ -152,6 +156,11 @@ class CoreProcess:
         """The child's process id while it runs (for tests and logs)."""
         process = self._process
         return process.pid if process is not None and process.is_alive() else None
+
+    @property
+    def ready(self) -> bool:
+        """A child is running and taking calls."""
+        return self._running()
 
     @property
     def in_flight(self) -> int:
@@ -171,8 +180,14 @@ class CoreProcess:
 
     async def reload_content(self, pack: ContentPack) -> None:
         """Serve ``pack`` (already validated by the caller): the child rebuilds its index,
-        and a child started later starts from it."""
-        await self._call("reload_content", pack, within=START_TIMEOUT)
+        and a child started later starts from it. Raises ``CoreFailed`` if the child could
+        not use it (it keeps the pack it had)."""
+        try:
+            await self._call("reload_content", pack, within=START_TIMEOUT)
+        except CoreUnavailable:
+            # No child to tell (down, backing off, or lost during the reload): the next
+            # one starts from this pack.
+            log.warning("core process unavailable: the next one will start on the new content")
         self._pack = pack
 
     async def close(self) -> None:
@@ -183,11 +198,11 @@ class CoreProcess:
             await self._stop_child()
 
     async def _call(self, op: str, *args: object, within: float | None = None) -> Any:
-        await self._ensure_started()
+        timeout = within or self._call_timeout
+        await self._ensure_started(timeout)
         writer = self._writer
         if writer is None or writer.is_closing():
             raise CoreUnavailable("the core process is not running")
-        timeout = within or self._call_timeout
         call_id = next(self._ids)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[call_id] = future
@@ -223,9 +238,22 @@ class CoreProcess:
     def _running(self) -> bool:
         return self._writer is not None and not self._writer.is_closing()
 
-    async def _ensure_started(self) -> None:
+    async def _ensure_started(self, within: float) -> None:
+        """Wait at most ``within`` for a running child; one start serves every waiter,
+        and a waiter that gives up (or is cancelled) does not abort it."""
         if self._running():
             return
+        if self._closed:
+            raise CoreUnavailable("the core process is closed")
+        if self._starter is None or self._starter.done():
+            self._starter = asyncio.create_task(self._start())
+            self._starter.add_done_callback(_retrieve)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._starter), within)
+        except TimeoutError:
+            raise CoreUnavailable("the core process is still starting") from None
+
+    async def _start(self) -> None:
         async with self._starting:
             if self._closed:
                 raise CoreUnavailable("the core process is closed")
@@ -252,7 +280,7 @@ class CoreProcess:
         context = multiprocessing.get_context("spawn")  # no fork of a running event loop
         process = context.Process(
             target=_child_main,
-            args=(theirs, self._settings, self._pack, self._code, _log_level()),
+            args=(theirs, self._settings, _log_level()),
             name="tourbot-core",
             daemon=True,  # never outlives the bot
         )
@@ -264,10 +292,21 @@ class CoreProcess:
         finally:
             theirs.close()
         self._process = process  # joined by the next _stop_child, whatever happens below
+        _children.add(process)
         reader, writer = await asyncio.open_connection(sock=ours)
+
+        async def handshake() -> tuple[int, bool, Any]:
+            # The pack goes over the socket, not in the spawn arguments: multiprocessing
+            # writes those with a blocking write into a 64 KiB pipe, which froze the loop
+            # for ~0.5 s per start, and for good if the child died while importing.
+            writer.write(_frame((self._code, self._pack)))
+            await writer.drain()
+            answer: tuple[int, bool, Any] = await _read_frame(reader)
+            return answer
+
         try:
             try:
-                call_id, ok, value = await asyncio.wait_for(_read_frame(reader), START_TIMEOUT)
+                call_id, ok, value = await asyncio.wait_for(handshake(), START_TIMEOUT)
             except (TimeoutError, asyncio.IncompleteReadError, OSError) as exc:
                 raise CoreUnavailable(f"the core process did not start: {exc!r}") from exc
             if call_id != READY or not ok:
@@ -330,10 +369,29 @@ def _log_level() -> int:
     return logging.getLogger().getEffectiveLevel()
 
 
+def _retrieve(task: asyncio.Task[None]) -> None:
+    # A start nobody waits for any more (every waiter timed out) must not log
+    # "exception never retrieved"; its failure was logged and is in the backoff.
+    if not task.cancelled():
+        task.exception()
+
+
+_children: weakref.WeakSet[BaseProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_children() -> None:
+    """A program that exits without ``close()``: the child ignores SIGTERM (see
+    ``_child_main``), so multiprocessing's own clean-up, which runs after this one
+    (registered earlier), would wait for it; its answers have nowhere to go anyway."""
+    for process in list(_children):
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+
+
 # -- the child ---------------------------------------------------------------------------
-def _child_main(
-    sock: socket.socket, settings: Settings, pack: ContentPack, code: str, log_level: int
-) -> None:
+def _child_main(sock: socket.socket, settings: Settings, log_level: int) -> None:
     # The parent alone decides when the child stops: it closes the socket (or dies, which
     # closes it too). Ctrl-C, a hang-up and a supervisor's SIGTERM reach the whole
     # process group; obeyed here, they would fail the calls the parent is draining.
@@ -342,14 +400,15 @@ def _child_main(
     logging.basicConfig(
         level=log_level, format="%(asctime)s %(levelname)s core: %(name)s: %(message)s"
     )
-    service.run(_serve(sock, settings, pack, code))
+    service.run(_serve(sock, settings))
 
 
-async def _serve(sock: socket.socket, settings: Settings, pack: ContentPack, code: str) -> int:
+async def _serve(sock: socket.socket, settings: Settings) -> int:
     from bot.app import build_app
 
     reader, writer = await asyncio.open_connection(sock=sock)
     try:
+        code, pack = await _read_frame(reader)  # the parent's code version and content
         if code_version() != code:
             raise RuntimeError("the code on disk changed since tourbot started: restart it")
         app = await build_app(settings, pack=pack)
