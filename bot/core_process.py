@@ -64,7 +64,8 @@ READY = -1  # the id of the child's first frame
 
 
 class CoreUnavailable(RuntimeError):
-    """The core process is down or did not answer; the call had no effect we know of."""
+    """The core process is down or did not answer in time. A call that timed out on a
+    live child may still take effect later (there is no way to take it back)."""
 
 
 class CoreFailed(RuntimeError):
