@@ -18,7 +18,7 @@ from bot.search.stem import stem, stem_tokens
 from bot.search.stopwords import GENERIC
 from bot.search.syllable import is_vietnamese_syllable
 from bot.search.text import tokens
-from bot.store.docs import Doc, Docs
+from bot.store.docs import Doc, Docs, rowid_of
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def _item_names(item: Item) -> list[str]:
 
 
 # Bump when the way documents are built changes, so stored indexes are rebuilt.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"  # 4: rowids are hashes of item ids (bot.store.docs.rowid_of)
 
 
 def index_text(*texts: str) -> str:
@@ -138,7 +138,10 @@ class SearchIndex:
         if await docs_repo.fingerprint() != fingerprint:
             log.info("content changed: rebuilding the search index (%d items)", len(docs))
             await docs_repo.replace_all(docs, fingerprint)
-        return cls(pack, docs, await docs_repo.vocabulary(), await docs_repo.item_ids())
+        # The rowid map comes from this pack, never from the table: another process may
+        # have rewritten the table for other content since.
+        rowids = {rowid_of(d.item_id): d.item_id for d in docs}
+        return cls(pack, docs, await docs_repo.vocabulary(), rowids)
 
     def mentions(self, item_id: str, words: Sequence[str]) -> bool:
         """Whether the item's text has ``words`` next to each other (pair by pair)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,16 @@ class Doc:
     fulltext: str
 
 
+def rowid_of(item_id: str) -> int:
+    """The item's row in the index, the same whatever else the content holds.
+
+    Another process (``tourbot ask`` after an edit, say) may rewrite the index for newer
+    content while the bot serves the older pack: with rowids counted from 1 the bot's
+    rowid → item map then pointed at the wrong items. A 56-bit hash of the id keeps
+    every item on its own row; collisions are checked when the index is written."""
+    return int.from_bytes(hashlib.blake2b(item_id.encode(), digest_size=7).digest(), "big")
+
+
 class Docs:
     """Repository over the search index; the index is rebuilt only when content changes."""
 
@@ -34,19 +45,19 @@ class Docs:
 
     async def replace_all(self, docs: Sequence[Doc], fingerprint: str) -> None:
         """Swap the whole index in one transaction, so readers never see half of it."""
+        rows = [(rowid_of(d.item_id), d) for d in docs]
+        if len({rowid for rowid, _ in rows}) != len(rows):
+            raise ValueError("two content items hash to the same index row; rename one")
         async with self._db.tx() as conn:
             await conn.execute("DELETE FROM docs_fts")
             await conn.execute("DELETE FROM docs")
             await conn.executemany(
                 "INSERT INTO docs (rowid, item_id, kind, fulltext) VALUES (?, ?, ?, ?)",
-                [(rowid, d.item_id, d.kind, d.fulltext) for rowid, d in enumerate(docs, start=1)],
+                [(rowid, d.item_id, d.kind, d.fulltext) for rowid, d in rows],
             )
             await conn.executemany(
                 "INSERT INTO docs_fts (rowid, names, summary, body, tags) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (rowid, d.names, d.summary, d.body, d.tags)
-                    for rowid, d in enumerate(docs, start=1)
-                ],
+                [(rowid, d.names, d.summary, d.body, d.tags) for rowid, d in rows],
             )
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('content', ?)"
@@ -57,7 +68,7 @@ class Docs:
     async def search(self, match: str, limit: int) -> list[tuple[int, float]]:
         """(rowid, bm25 score; lower is better) for an FTS5 MATCH expression built by
         ``bot.search.query`` — never raw user text. Ranking happens inside FTS5 alone;
-        rowids map to items through ``item_ids`` (a join here would double the cost)."""
+        rowids map to items through ``rowid_of`` (a join here would double the cost)."""
         w = _WEIGHTS
         rows = await self._db.all_inline(
             f"""
@@ -67,11 +78,6 @@ class Docs:
             (match, limit),
         )
         return [(int(row[0]), float(row[1])) for row in rows]
-
-    async def item_ids(self) -> dict[int, str]:
-        """rowid → item id of every indexed document."""
-        rows = await self._db.all("SELECT rowid, item_id FROM docs")
-        return {int(row[0]): str(row[1]) for row in rows}
 
     async def vocabulary(self) -> dict[str, int]:
         """Every indexed token with the number of documents containing it."""
