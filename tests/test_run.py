@@ -51,7 +51,8 @@ async def test_one_process_serves_telegram_and_zalo_bot(tmp_path: Path) -> None:
 
 async def test_sighup_reloads_the_content_of_the_process_that_answers(tmp_path: Path) -> None:
     """`tourbot run` answers from its core process: an edit to content/ followed by
-    SIGHUP must reach that process, without a restart."""
+    SIGHUP must reach that process, without a restart; SIGTERM to the whole process
+    group (systemd's way) ends both cleanly."""
     content = tmp_path / "content"
     shutil.copytree(PROJECT_DIR / "content", content)
     async with FakeTelegram() as telegram:
@@ -65,7 +66,7 @@ async def test_sighup_reloads_the_content_of_the_process_that_answers(tmp_path: 
         }
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "-v", "run",
-            cwd=tmp_path, env=env,
+            cwd=tmp_path, env=env, start_new_session=True,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         assert proc.stderr is not None
@@ -90,9 +91,12 @@ async def test_sighup_reloads_the_content_of_the_process_that_answers(tmp_path: 
             assert "Hội Lim" in str(reply.params.get("text"))
         finally:
             if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
+                # As systemd stops a service: SIGTERM to every process of the group. The
+                # core process must leave its ending to the bot, which drains first.
+                os.killpg(proc.pid, signal.SIGTERM)
             rest = await asyncio.wait_for(proc.stderr.read(), 30)
             await proc.wait()
         everything = "".join(log) + rest.decode()
         assert proc.returncode == 0, everything[-2000:]
         assert "core process" in everything and TELEGRAM_TOKEN not in everything  # INFO level
+        assert "core process exited" not in everything  # it was stopped, not lost
