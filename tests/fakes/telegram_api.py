@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.bot_api import BotApiFake
 
 TOKEN = "123456:TEST-fake-token"
 BOT_USER: dict[str, Any] = {
@@ -75,33 +75,15 @@ class Fault:
     description: str | None
 
 
-class FakeTelegram(LoopbackServer):
+class FakeTelegram(BotApiFake[Call, Fault]):
     """The server. Use ``async with FakeTelegram() as fake:``; point PTB at ``base_url``."""
 
-    def __init__(self, token: str = TOKEN) -> None:
-        self.token = token
-        self.calls: list[Call] = []
-        self.pushed_at: dict[int, float] = {}  # update_id -> perf_counter() when queued
-        self.on_call: Callable[[Call], None] | None = None  # e.g. a benchmark's clock
-        self.webhook: dict[str, Any] = {}
-        self._updates: list[dict[str, Any]] = []
-        self._faults: list[Fault] = []
-        self._ids = itertools.count(1)
-        self._message_ids = itertools.count(1000)
-        self._arrived = asyncio.Event()  # replaced after each push or call
-        self._called = asyncio.Event()
-        self._closing = False
-        super().__init__()
-
-    # -- lifecycle -------------------------------------------------------------------
     backlog = 1024  # the benchmark opens many connections at once
 
-    def routes(self, app: web.Application) -> None:
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-
-    def closing(self) -> None:
-        self._closing = True
-        self._arrived.set()  # end pending long polls now
+    def __init__(self, token: str = TOKEN) -> None:
+        super().__init__(token)
+        self.pushed_at: dict[int, float] = {}  # update_id -> perf_counter() when queued
+        self._message_ids = itertools.count(1000)
 
     @property
     def base_url(self) -> str:
@@ -116,10 +98,8 @@ class FakeTelegram(LoopbackServer):
         """Queue an update (``update_id`` assigned when absent) for ``getUpdates``."""
         if "update_id" not in update:
             update["update_id"] = next(self._ids)
-        self._updates.append(update)
         self.pushed_at[update["update_id"]] = time.perf_counter()
-        self._arrived.set()
-        self._arrived = asyncio.Event()
+        self._queue(update)
         return int(update["update_id"])
 
     def user(self, user_id: int, language_code: str | None = "en") -> dict[str, Any]:
@@ -228,9 +208,6 @@ class FakeTelegram(LoopbackServer):
         """Delay the next ``times`` answers to ``method``, then answer normally."""
         self.fail(method, 200, times=times, chat_id=chat_id, delay=delay)
 
-    def calls_of(self, method: str) -> list[Call]:
-        return [call for call in self.calls if call.method == method]
-
     async def wait_for(
         self,
         method: str,
@@ -240,17 +217,8 @@ class FakeTelegram(LoopbackServer):
         timeout: float = 5.0,  # noqa: ASYNC109 - tests read better with the limit inline
     ) -> list[Call]:
         """Wait until ``count`` calls of ``method`` match ``predicate``; return them all."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            found = [c for c in self.calls_of(method) if predicate is None or predicate(c)]
-            if len(found) >= count:
-                return found
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                seen = [c.method for c in self.calls]
-                raise AssertionError(f"{count} x {method} not seen in {timeout}s; calls: {seen}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._called.wait(), remaining)
+        keep = predicate or (lambda _call: True)
+        return await self._wait_for_calls(method, keep, count, timeout)
 
     # -- HTTP ------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
@@ -277,21 +245,6 @@ class FakeTelegram(LoopbackServer):
         else:
             result = self._result(method, params)
         return web.json_response({"ok": True, "result": result})
-
-    def _record(self, call: Call) -> None:
-        self.calls.append(call)
-        if self.on_call is not None:
-            self.on_call(call)
-        self._called.set()
-        self._called = asyncio.Event()
-
-    def _take_fault(self, method: str, chat_id: Any) -> Fault | None:
-        for fault in self._faults:
-            wanted = fault.chat_id is None or fault.chat_id == chat_id
-            if fault.method == method and fault.times > 0 and wanted:
-                fault.times -= 1
-                return fault
-        return None
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.loopback import LoopbackServer
+from tests.fakes.bot_api import BotApiFake
 
 TOKEN = "1234567890:fake-zalo-bot-access-token"
 MAX_TEXT = 2000
@@ -51,27 +50,11 @@ class Fault:
     description: str
 
 
-class FakeZaloBot(LoopbackServer):
+class FakeZaloBot(BotApiFake[Call, Fault]):
     """Use ``async with FakeZaloBot() as fake:`` and point the client at ``base_url``."""
 
     def __init__(self, token: str = TOKEN) -> None:
-        self.token = token
-        self.calls: list[Call] = []
-        self.webhook: dict[str, Any] = {}
-        self._updates: list[dict[str, Any]] = []
-        self._faults: list[Fault] = []
-        self._ids = itertools.count(1)
-        self._arrived = asyncio.Event()
-        self._called = asyncio.Event()
-        self._closing = False
-        super().__init__()
-
-    def routes(self, app: web.Application) -> None:
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-
-    def closing(self) -> None:
-        self._closing = True
-        self._arrived.set()  # end pending long polls now
+        super().__init__(token)
 
     @property
     def base_url(self) -> str:
@@ -103,9 +86,7 @@ class FakeZaloBot(LoopbackServer):
         return {"event_name": name, "message": message}
 
     def push(self, update: Any) -> None:
-        self._updates.append(update)
-        self._arrived.set()
-        self._arrived = asyncio.Event()
+        self._queue(update)
 
     def push_text(self, user_id: str, text: str, **kwargs: Any) -> dict[str, Any]:
         update = self.update(user_id, text, **kwargs)
@@ -135,9 +116,6 @@ class FakeZaloBot(LoopbackServer):
         """Answer the next ``times`` calls normally, but ``delay`` seconds late."""
         self._faults.append(Fault(method, 200, None, None, times, delay, ""))
 
-    def calls_of(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method]
-
     def sent(self, chat_id: str | None = None) -> list[str]:
         """Texts delivered (status 200), optionally to one chat."""
         return [
@@ -156,21 +134,11 @@ class FakeZaloBot(LoopbackServer):
         status: int = 200,
     ) -> list[Call]:
         """Wait until ``count`` calls of ``method`` answered with ``status`` match ``predicate``."""
-        deadline = asyncio.get_running_loop().time() + within
-        while True:
-            found = [
-                c
-                for c in self.calls_of(method)
-                if c.status == status and (predicate is None or predicate(c))
-            ]
-            if len(found) >= count:
-                return found
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                seen = [(c.method, c.status) for c in self.calls]
-                raise AssertionError(f"{count} x {method} not seen in {within}s; calls: {seen}")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._called.wait(), remaining)
+
+        def keep(call: Call) -> bool:
+            return call.status == status and (predicate is None or predicate(call))
+
+        return await self._wait_for_calls(method, keep, count, within)
 
     # -- HTTP ------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
@@ -231,19 +199,6 @@ class FakeZaloBot(LoopbackServer):
         if method == "getWebhookInfo":
             return {"url": self.webhook.get("url", "")}
         return True
-
-    def _take_fault(self, method: str, chat_id: str) -> Fault | None:
-        for fault in self._faults:
-            wanted = fault.chat_id is None or fault.chat_id == chat_id
-            if fault.method == method and fault.times > 0 and wanted:
-                fault.times -= 1
-                return fault
-        return None
-
-    def _record(self, call: Call) -> None:
-        self.calls.append(call)
-        self._called.set()
-        self._called = asyncio.Event()
 
 
 def _error(status: int, code: int, description: str) -> web.Response:
