@@ -4,6 +4,7 @@ faults injected per method and chat."""
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import itertools
@@ -49,8 +50,9 @@ class BotApiFake(LoopbackServer, Generic[CallT, FaultT]):
     def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
 
+    @abc.abstractmethod
     async def _handle(self, request: web.Request) -> web.Response:
-        raise NotImplementedError
+        """Answer one Bot API call (each platform's own answers and errors)."""
 
     def closing(self) -> None:
         self._closing = True
