@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -103,11 +103,6 @@ class Db:
             await self._after_transaction()
         cur = await self.conn.execute(sql, params)
         return Written(cur.rowcount, cur.lastrowid)
-
-    async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
-        """Run one statement for each of ``rows``, all in one transaction."""
-        async with self.tx() as conn:
-            await conn.executemany(sql, rows)
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[aiosqlite.Connection]:
