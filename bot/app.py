@@ -15,6 +15,15 @@ from bot.config import Settings
 from bot.content.loader import ContentError, ContentPack, require_content
 from bot.core.dispatcher import Dispatcher
 from bot.core.engine import Engine
+from bot.core.feature import Feature
+from bot.core.features.answer import AnswerFeature, InlineCards
+from bot.core.features.browse import BrowseFeature
+from bot.core.features.fallbacks import StaleButtonFeature, UnknownCommandFeature
+from bot.core.features.forget import ForgetFeature
+from bot.core.features.language import LanguageFeature
+from bot.core.features.nearby import NearbyFeature
+from bot.core.features.start import StartFeature
+from bot.core.features.subscriptions import SubscriptionFeature
 from bot.i18n import load_catalogs
 from bot.search.index import SearchIndex
 from bot.store.db import Db, connect
@@ -70,6 +79,50 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def staff_feature(broadcasting: Broadcasting, settings: Settings) -> Feature:
+    """The staff commands, driving the announcements of ``broadcasting``."""
+    from bot.staff.handler import StaffFeature
+
+    b = broadcasting
+    return StaffFeature(b.service, b.staff_store, b.reports, settings.staff_ids)
+
+
+def build_dispatcher(
+    engine: Engine,
+    users: Users,
+    questions: Questions,
+    today: Callable[[], dt.date],
+    default_lang: str,
+    staff: Feature | None = None,
+) -> Dispatcher:
+    """The conversation: staff first (a forged staff button is refused, not answered),
+    then the visitor features."""
+    features = visitor_features(engine, users, questions)
+    if staff is not None:
+        features.insert(0, staff)
+    return Dispatcher(features, users, InlineCards(engine, today), today, default_lang)
+
+
+def visitor_features(engine: Engine, users: Users, questions: Questions) -> list[Feature]:
+    """The visitor side of the conversation, in the order the dispatcher asks them:
+    commands and buttons first, then fallbacks, then answering a question."""
+
+    def pack() -> ContentPack:
+        return engine.pack  # read per message: a reload swaps the pack
+
+    return [
+        StartFeature(pack),
+        LanguageFeature(users),
+        SubscriptionFeature(users, pack),
+        ForgetFeature(users),
+        BrowseFeature(engine),
+        NearbyFeature(pack),
+        UnknownCommandFeature(),
+        StaleButtonFeature(),
+        AnswerFeature(engine, users, questions),
+    ]
+
+
 def clock(tz: str) -> Callable[[], dt.date]:
     zone = ZoneInfo(tz)
     return lambda: dt.datetime.now(zone).date()
@@ -106,13 +159,9 @@ async def build_app(
         from bot.broadcast.runtime import Broadcasting
 
         outbox = await Broadcasting.open(settings, lambda: engine.pack)
-    dispatcher = Dispatcher(
-        engine,
-        users,
-        questions,
-        today or clock(settings.timezone),
-        staff=outbox.staff_handler() if outbox is not None else None,
-    )
+    today = today or clock(settings.timezone)
+    staff = staff_feature(outbox, settings) if outbox is not None else None
+    dispatcher = build_dispatcher(engine, users, questions, today, settings.default_lang, staff)
     return App(settings, db, users, questions, docs, engine, dispatcher, outbox)
 
 

@@ -9,7 +9,10 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from bot import service
+from bot.channels.registry import CHANNELS as REGISTERED
+from bot.channels.registry import Serving, channel_module
 from bot.config import Settings
+from bot.core.outbound import Sender
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("telegram", "zalo-bot", "zalo-oa")
+CHANNELS = tuple(REGISTERED)
 
 
 def add_run_command(sub: Any) -> None:
@@ -62,6 +65,14 @@ async def _reload(app: App, core: CoreProcess | None) -> None:
     log.info("content reloaded: %d items", len(pack.items))
 
 
+async def _closing(sender: Sender, stop: asyncio.Event) -> None:
+    """Close ``sender`` when serving stops (no outbox owns it)."""
+    try:
+        await stop.wait()
+    finally:
+        await sender.close()
+
+
 async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
@@ -87,36 +98,17 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
         loop.add_signal_handler(sig, stop.set)
     # SIGHUP reloads content/ without a restart; broken content keeps the last good pack.
     loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload(app, core)))
+    ctx = Serving(settings, conversation, app.db, webhook)
     try:
         async with asyncio.TaskGroup() as group:
-            if "telegram" in channels:
-                from bot.channels.telegram import serve as serve_telegram
-
-                group.create_task(serve_telegram(settings, conversation, webhook, stop))
-            if "zalo-bot" in channels or "zalo-oa" in channels:
-                from bot.channels.zalo_common import ZaloSettings
-
-                zalo = ZaloSettings()
-                if "zalo-bot" in channels:
-                    from bot.channels.zalo_bot import ZaloBotSender, serve_zalo_bot
-
-                    if app.broadcasting is not None:
-                        bot_sender = ZaloBotSender.create(zalo)
-                        app.broadcasting.add_sender(bot_sender, close=bot_sender.close)
-                    group.create_task(
-                        serve_zalo_bot(settings, zalo, conversation, app.db, webhook, stop)
-                    )
-                if "zalo-oa" in channels:
-                    from bot.channels.zalo_oa import ZaloOaSender, serve_zalo_oa
-
-                    # One sender for replies and announcements: one lock serialises the
-                    # refreshes of the single-use refresh token.
-                    oa_sender = ZaloOaSender.create(zalo, app.db)
-                    if app.broadcasting is not None:
-                        app.broadcasting.add_sender(oa_sender, close=oa_sender.close)
-                    group.create_task(
-                        serve_zalo_oa(settings, zalo, conversation, app.db, stop, sender=oa_sender)
-                    )
+            for name in channels:
+                module = channel_module(name)
+                sender = module.make_sender(settings, app.db)
+                if app.broadcasting is not None:
+                    app.broadcasting.add_sender(sender, close=sender.close)
+                else:
+                    group.create_task(_closing(sender, stop))
+                group.create_task(module.serve_channel(ctx, sender, stop))
             if app.broadcasting is not None:
                 # Announcements and reminders, including those written by the CLI.
                 group.create_task(app.broadcasting.run(stop))

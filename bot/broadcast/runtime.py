@@ -1,5 +1,5 @@
-"""Wiring of the broadcast pieces: their own database connection, the repositories, the
-staff handler for the dispatcher, and the outbox worker for ``tourbot run``."""
+"""Wiring of the broadcast pieces: their own database connection, the repositories, and
+the outbox worker for ``tourbot run``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 
 from bot.broadcast.config import BroadcastSettings
 from bot.broadcast.reminders import Reminders
-from bot.broadcast.sender import ImageSender, Sender
 from bot.broadcast.service import Announcements
-from bot.broadcast.telegram_sender import TelegramSender
 from bot.broadcast.worker import OutboxWorker
 from bot.config import Settings
 from bot.content.loader import ContentPack
-from bot.core.staff import StaffHandler
+from bot.core.outbound import Sender
 from bot.store.db import Db, connect
 from bot.store.leases import Leases
 from bot.store.outbox import Outbox
@@ -32,8 +30,8 @@ class Broadcasting:
     transactions hold their connection (``Db.tx``) while they run, and the chat's
     connection stays free meanwhile (WAL lets both work side by side).
 
-    ``senders`` (by channel) starts with Telegram when a token is set; other channels
-    join with ``add_sender`` before ``run``.
+    ``senders`` (by channel) starts empty: the composition root adds the sender of
+    each channel it serves with ``add_sender`` before ``run``.
     """
 
     settings: Settings
@@ -46,7 +44,6 @@ class Broadcasting:
     service: Announcements
     clock: Callable[[], float]
     senders: dict[str, Sender] = field(default_factory=dict)
-    images: dict[str, ImageSender] = field(default_factory=dict)
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @classmethod
@@ -67,36 +64,18 @@ class Broadcasting:
         broadcasting = cls(
             settings, config, db, outbox, Leases(db), staff_store, Reports(db), service, clock
         )
-        if settings.telegram_token is not None:
-            telegram = TelegramSender(
-                settings, concurrency=config.concurrency, timeout=config.send_timeout
-            )
-            broadcasting.add_sender(telegram, close=telegram.close, images=telegram)
         return broadcasting
 
     def add_sender(
         self,
         sender: Sender,
         close: Callable[[], Awaitable[None]] | None = None,
-        images: ImageSender | None = None,
     ) -> None:
-        """Let the worker send to ``sender.channel`` (and staff charts go out through
-        ``images``); ``close`` runs when the broadcasting closes."""
+        """Let the worker send to ``sender.channel``; ``close`` runs when the
+        broadcasting closes."""
         self.senders[sender.channel] = sender
-        if images is not None:
-            self.images[images.channel] = images
         if close is not None:
             self._closers.append(close)
-
-    def staff_handler(self) -> StaffHandler:
-        """The dispatcher's ``staff`` argument."""
-        return StaffHandler(
-            self.service,
-            self.staff_store,
-            self.reports,
-            self.settings.staff_ids,
-            images=self.images,  # shared: senders added later serve charts too
-        )
 
     def worker(self) -> OutboxWorker:
         config = self.config

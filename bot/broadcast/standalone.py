@@ -26,6 +26,11 @@ async def serve() -> dict[str, float]:
     settings = Settings()
     pack = require_content(settings.content_dir)
     broadcasting = await Broadcasting.open(settings, lambda: pack)
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import make_sender
+
+        telegram = make_sender(settings, broadcasting.db)
+        broadcasting.add_sender(telegram, close=telegram.close)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

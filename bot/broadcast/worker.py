@@ -25,7 +25,7 @@ from bot.broadcast.compose import render
 from bot.broadcast.config import BroadcastSettings
 from bot.broadcast.pacing import ChatSpacing, Pacer
 from bot.broadcast.reminders import Reminders
-from bot.broadcast.sender import Outcome, Recipient, Sender
+from bot.core.outbound import Outcome, Recipient, Sender
 from bot.store.leases import Claimed, Leases, Result
 from bot.store.outbox import Announcement, Outbox
 

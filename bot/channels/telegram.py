@@ -31,15 +31,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.registry import Serving
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_order import ChatOrderedProcessor
 from bot.channels.telegram_render import command_text, inline_results
-from bot.channels.telegram_send import RecipientGone, RetryPolicy, Sender
+from bot.channels.telegram_send import RecipientGone, ReplySender, RetryPolicy
 from bot.config import Settings
 from bot.core.models import Inbound, Location, Reply
+from bot.core.outbound import Sender
 from bot.core.ports import Conversation
 from bot.i18n import N_, gettext_in, normalize_lang, use_lang
 from bot.i18n import gettext as _
+from bot.store.db import Db
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +108,7 @@ class TelegramTuning:
 class TelegramChannel:
     """The PTB callbacks: each converts an update, asks the core and sends the replies."""
 
-    def __init__(self, conversation: Conversation, sender: Sender, default_lang: str) -> None:
+    def __init__(self, conversation: Conversation, sender: ReplySender, default_lang: str) -> None:
         self._conversation = conversation
         self._sender = sender
         self._default_lang = default_lang
@@ -280,7 +283,7 @@ def build_application(
     tuning = tuning or TelegramTuning()
     if settings.telegram_token is None:
         raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
-    sender = Sender(conversation, tuning.retry, tuning.connections)
+    sender = ReplySender(conversation, tuning.retry, tuning.connections)
     channel = TelegramChannel(conversation, sender, settings.default_lang)
     builder = (
         ApplicationBuilder()
@@ -407,3 +410,17 @@ async def serve(
         await run_webhook(app, settings, stop)
     else:
         await run_polling(app, stop, tuning.poll_interval)
+
+
+def make_sender(settings: Settings, db: Db) -> Sender:
+    """Announcements go out through their own ``Bot``, paced by the outbox worker."""
+    from bot.broadcast.config import BroadcastSettings
+    from bot.channels.telegram_outbox import TelegramSender
+
+    config = BroadcastSettings()
+    return TelegramSender(settings, concurrency=config.concurrency, timeout=config.send_timeout)
+
+
+async def serve_channel(ctx: Serving, sender: Sender, stop: asyncio.Event) -> None:
+    """The registry's entry point (replies use the application's own ``Bot``)."""
+    await serve(ctx.settings, ctx.conversation, ctx.webhook, stop)

@@ -15,6 +15,8 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.channels import plain
+from bot.channels.plain import utf16_len
 from bot.core.models import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -28,48 +30,9 @@ _COMMAND_RE = re.compile(r"^(/[A-Za-z0-9_]{1,32})@([A-Za-z0-9_]+)(.*)$", re.DOTA
 _URL_SCHEMES = ("https://", "http://", "tg://")
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (characters outside the BMP, e.g. emoji, count twice)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _fit(text: str, budget: int) -> int:
-    """How many leading characters of ``text`` fit into ``budget`` UTF-16 units."""
-    if utf16_len(text) <= budget:
-        return len(text)
-    used = 0
-    for index, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > budget:
-            return index
-    return len(text)
-
-
 def split_text(text: str, limit: int = MAX_TEXT, first_limit: int | None = None) -> list[str]:
-    """Split plain text into pieces of at most ``limit`` units, preferring paragraph, then
-    line, then word boundaries; the first piece may have a smaller budget (for a title).
-
-    A separator is only used when it lies in the second half of the window, so one early
-    blank line does not produce a tiny message. Blank pieces are dropped (Telegram rejects
-    whitespace-only messages).
-    """
-    pieces: list[str] = []
-    rest = text
-    budget = limit if first_limit is None else max(first_limit, 1)
-    while utf16_len(rest) > budget:
-        window = rest[: _fit(rest, budget)]
-        for sep in ("\n\n", "\n", " "):
-            cut = window.rfind(sep)
-            if cut >= len(window) // 2:
-                pieces.append(window[:cut])
-                rest = rest[cut + len(sep) :]
-                break
-        else:
-            pieces.append(window)
-            rest = rest[len(window) :]
-        budget = limit
-    pieces.append(rest)
-    return [piece for piece in pieces if piece.strip()]
+    """Telegram's cut of a text: at most ``limit`` UTF-16 units per message."""
+    return plain.split_text(text, limit, units=utf16_len, first_limit=first_limit)
 
 
 def render_chunks(reply: Reply, limit: int = MAX_TEXT) -> list[str]:

@@ -55,7 +55,7 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return float(value)
 
 
-class Sender:
+class ReplySender:
     """Sends replies and other Bot API calls with retries; reports blocked users to the core."""
 
     def __init__(self, conversation: Conversation, policy: RetryPolicy, in_flight: int) -> None:
@@ -145,6 +145,11 @@ class Sender:
         # Plain JSON parameters and answers: ``bot.send_message`` would build PTB objects
         # for the keyboard and, from the answer, a Message that nobody reads (~15% of the
         # loop thread's CPU per update in bench/telegram_e2e.py).
+        if reply.image is not None:
+            photo = partial(
+                bot.send_photo, chat_id, reply.image.png, caption=reply.image.caption[:1024]
+            )
+            await self.call("sendPhoto", photo, chat_id=chat_id, user_id=user_id)
         chunks = render_chunks(reply)
         markup = keyboard_json(reply.buttons)
         if not chunks and markup is not None:

@@ -21,14 +21,13 @@ import httpx
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.broadcast.sender import Outcome, Recipient
+from bot.channels.plain import render_numbered
+from bot.channels.queued import QueuedChannel, Target
+from bot.channels.registry import Serving
 from bot.channels.zalo_common import (
     Backoff,
-    UserQueues,
     ZaloConfigError,
     ZaloSettings,
-    pick_option,
-    render_numbered,
     sleep_or_stop,
     split_text,
     start_site,
@@ -37,12 +36,9 @@ from bot.channels.zalo_common import (
 )
 from bot.config import Settings
 from bot.core.models import Inbound, Reply
+from bot.core.outbound import Outcome, Recipient, Sender
 from bot.core.ports import Conversation
-from bot.i18n import gettext as _
-from bot.i18n import use_lang
 from bot.store.db import Db
-from bot.store.users import Users
-from bot.store.zalo import NumberedOptions, SeenMessages
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +238,7 @@ class BotTuning:
     drain_timeout: float = 5.0
 
 
-class ZaloBotChannel:
+class ZaloBotChannel(QueuedChannel):
     """Updates in (from polling or the webhook), the core's replies out."""
 
     channel = CHANNEL
@@ -256,17 +252,10 @@ class ZaloBotChannel:
         tuning: BotTuning | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self._tuning = tuning or BotTuning()
+        super().__init__(conversation, db, default_lang, self._tuning, clock)
         self._client = client
         self.sender = ZaloBotSender(client)
-        self._conversation = conversation
-        self._users = Users(db)
-        self._seen = SeenMessages(db)
-        self._options = NumberedOptions(db)
-        self._default_lang = default_lang
-        self._tuning = tuning or BotTuning()
-        self._clock = clock
-        self._queues = UserQueues()
-        self._accepted = 0
 
     # -- inbound ------------------------------------------------------------------------
 
@@ -277,27 +266,21 @@ class ZaloBotChannel:
             if event is None:
                 log.warning("zalo-bot: malformed update ignored")
                 return False
-            now = self._clock()
-            if not await self._seen.add(CHANNEL, event.message_id, now):
+            if not await self.first_time(event.message_id):
                 log.info("zalo-bot: duplicate message %s ignored", event.message_id)
                 return False
-            self._accepted += 1
-            if self._accepted % self._tuning.prune_every == 1:
-                await self._seen.prune(CHANNEL, now - self._tuning.seen_window)
         except Exception:
             log.exception("zalo-bot: could not accept an update")
             return False
-        self._queues.submit(event.user_id, partial(self._handle, event))
+        self.submit(event.user_id, partial(self._handle, event))
         return True
 
     async def _handle(self, event: BotEvent) -> None:
+        target = Target(event.chat_id, event.user_id, event.private)
         if event.text is None:
-            with use_lang(await self._lang(event.user_id)):
-                notice = _("Sorry, I can only read text messages. Please type your question.")
-            await self._send_texts(event.chat_id, event.user_id, event.private, [notice])
+            await self.text_only(target)
             return
-        since = self._clock() - self._tuning.options_ttl
-        payload = pick_option(event.text, await self._options.load(CHANNEL, event.user_id, since))
+        payload = await self.picked(event.user_id, event.text)
         inbound = Inbound(
             channel=CHANNEL,
             user_id=event.user_id,
@@ -306,53 +289,36 @@ class ZaloBotChannel:
             payload=payload,
             display_name=event.display_name,
         )
-        try:
-            replies = await self._conversation.handle(inbound)
-        except Exception:
-            log.exception("zalo-bot: message %s failed", event.message_id)
-            with use_lang(await self._lang(event.user_id)):
-                sorry = _("Sorry, something went wrong. Please try again.")
-            await self._send_texts(event.chat_id, event.user_id, event.private, [sorry])
-            return
-        await self.deliver(event.chat_id, event.user_id, replies, private=event.private)
-
-    async def _lang(self, user_id: str) -> str:
-        user = await self._users.get(CHANNEL, user_id)
-        return (user.lang if user else None) or self._default_lang
+        await self.converse(target, inbound)
 
     # -- outbound -----------------------------------------------------------------------
 
-    async def deliver(
-        self, chat_id: str, user_id: str, replies: Sequence[Reply], private: bool = True
-    ) -> Outcome:
+    async def deliver(self, target: Target, replies: Sequence[Reply]) -> Outcome:
         """Send the replies of one turn, remembering what each number stands for."""
         if not replies:
             return Outcome.sent()
         texts, payloads = render_numbered(replies)
-        # Saved before sending, so a quick "1" already finds its option.
-        await self._options.save(CHANNEL, user_id, payloads, self._clock())
-        return await self._send_texts(chat_id, user_id, private, texts)
+        await self.remember_options(target.user_id, payloads)
+        return await self.send_texts(target, texts)
 
     async def send_text(self, user_id: str, text: str) -> Outcome:
         """Plain text to a user's private chat, with the conversation's retries."""
-        return await self._send_texts(user_id, user_id, True, [text])
+        return await self.send_texts(Target(user_id, user_id), [text])
 
-    async def _send_texts(
-        self, chat_id: str, user_id: str, private: bool, texts: Sequence[str]
-    ) -> Outcome:
+    async def send_texts(self, target: Target, texts: Sequence[str]) -> Outcome:
         outcome = Outcome.failed("empty text")
         for piece in (piece for text in texts for piece in split_text(text)):
             outcome = await with_retries(
-                partial(self.sender.send_piece, chat_id, piece),
+                partial(self.sender.send_piece, target.chat_id, piece),
                 self._tuning.send,
                 self._tuning.rate_limit,
             )
-            if outcome.kind == "blocked" and private:
-                # Only a private chat is the user; a group says nothing about them.
-                await self._conversation.mark_blocked(CHANNEL, user_id)
+            await self.gone(target, outcome)
             if outcome.kind != "sent":
                 if outcome.kind != "blocked":
-                    log.warning("zalo-bot: reply to chat %s not sent: %s", chat_id, outcome.reason)
+                    log.warning(
+                        "zalo-bot: reply to chat %s not sent: %s", target.chat_id, outcome.reason
+                    )
                 break  # later pieces would read wrongly without this one
         return outcome
 
@@ -403,9 +369,6 @@ class ZaloBotChannel:
         app = web.Application()
         app.router.add_post(path, on_update)
         return app
-
-    async def drain(self) -> None:
-        await self._queues.drain(self._tuning.drain_timeout)
 
 
 def _int(value: object, default: int) -> int:
@@ -485,3 +448,13 @@ async def _serve_webhook(
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def make_sender(settings: Settings, db: Db) -> Sender:
+    """Announcements get a sender with its own HTTP client."""
+    return ZaloBotSender.create(ZaloSettings())
+
+
+async def serve_channel(ctx: Serving, sender: Sender, stop: asyncio.Event) -> None:
+    """The registry's entry point."""
+    await serve_zalo_bot(ctx.settings, ZaloSettings(), ctx.conversation, ctx.db, ctx.webhook, stop)

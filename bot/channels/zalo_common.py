@@ -1,7 +1,7 @@
 """What the two Zalo channels share: settings, retries, plain-text rendering with
 numbered options, the 2000-character splitter and per-user ordered background work.
 
-Sends report a ``bot.broadcast.sender.Outcome``, the result type of the outbox's
+Sends report a ``bot.core.outbound.Outcome``, the result type of the outbox's
 channel-neutral ``Sender`` protocol, which both Zalo senders implement.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,17 +17,14 @@ from aiohttp import web
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.broadcast.sender import Outcome
-from bot.core.models import Button, Reply, Venue
-from bot.i18n import gettext as _
-from bot.i18n import use_lang
+from bot.channels import plain
+from bot.core.outbound import Outcome
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 MAX_TEXT = 2000  # both Zalo APIs refuse longer texts
-OSM_URL = "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
 
 
 class ZaloSettings(BaseSettings):
@@ -98,82 +95,9 @@ async def with_retries(
             return outcome
 
 
-# -- rendering ------------------------------------------------------------------------
-
-
-def payload_buttons(reply: Reply) -> list[Button]:
-    """The buttons that answer with a payload, in reading order."""
-    return [b for row in reply.buttons for b in row if b.payload]
-
-
-def venue_line(venue: Venue) -> str:
-    link = OSM_URL.format(lat=venue.lat, lon=venue.lon)
-    place = f"{venue.title}, {venue.address}" if venue.address else venue.title
-    return f"📍 {place}: {link}"
-
-
-def render_text(reply: Reply, numbered: Sequence[Button] = (), start: int = 1) -> str:
-    """A reply as plain text: title line, text, map link, links, then ``numbered`` as
-    "1. label" (from ``start``) with a hint that the user may answer with a number."""
-    lines: list[str] = []
-    if reply.title:
-        lines.append(reply.title.strip())
-    if reply.text.strip():
-        lines.append(reply.text.strip())
-    if reply.venue is not None:
-        lines.append(venue_line(reply.venue))
-    links = [b for row in reply.buttons for b in row if b.url and not b.payload]
-    lines += [f"🔗 {b.label}: {b.url}" for b in links]
-    if numbered:
-        lines.append("")
-        lines += [f"{n}. {b.label}" for n, b in enumerate(numbered, start=start)]
-        with use_lang(reply.lang):
-            lines.append(_("Reply with a number to choose."))
-    return "\n".join(lines)
-
-
-def render_numbered(replies: Sequence[Reply]) -> tuple[list[str], list[str]]:
-    """Each reply as text with every payload button numbered, continuing across the
-    replies of one turn; returns the texts and the payloads in number order."""
-    texts: list[str] = []
-    payloads: list[str] = []
-    for reply in replies:
-        options = payload_buttons(reply)
-        texts.append(render_text(reply, options, start=len(payloads) + 1))
-        payloads += [b.payload for b in options if b.payload]
-    return texts, payloads
-
-
-def pick_option(text: str | None, payloads: Sequence[str]) -> str | None:
-    """The payload behind an answer such as "2" (or "2."), if that number is on offer."""
-    if not text or not payloads:
-        return None
-    number = text.strip().rstrip(".")
-    if not (number.isascii() and number.isdigit()):
-        return None
-    index = int(number)
-    return payloads[index - 1] if 1 <= index <= len(payloads) else None
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at a paragraph, else a line, else a
-    space; a separator counts only in the second half of the window, so an early blank
-    line does not produce a tiny message. Blank pieces are dropped."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        for sep in ("\n\n", "\n", " "):
-            cut = window.rfind(sep)
-            if cut >= limit // 2:
-                pieces.append(window[:cut])
-                rest = rest[cut + len(sep) :]
-                break
-        else:
-            pieces.append(window)
-            rest = rest[limit:]
-    pieces.append(rest)
-    return [piece.strip() for piece in pieces if piece.strip()]
+    """Zalo's cut of a text: at most ``limit`` characters per message."""
+    return [piece.strip() for piece in plain.split_text(text.strip(), limit)]
 
 
 # -- running --------------------------------------------------------------------------

@@ -22,15 +22,13 @@ import httpx
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.broadcast.sender import Outcome, Recipient
+from bot.channels.plain import payload_buttons, render_text
+from bot.channels.queued import QueuedChannel, Target
+from bot.channels.registry import Serving
 from bot.channels.zalo_common import (
     Backoff,
-    UserQueues,
     ZaloConfigError,
     ZaloSettings,
-    payload_buttons,
-    pick_option,
-    render_text,
     split_text,
     start_site,
     with_retries,
@@ -41,12 +39,10 @@ from bot.channels.zalo_oa_tokens import (
 )
 from bot.config import Settings
 from bot.core.models import Button, Inbound, Location, Reply
+from bot.core.outbound import Outcome, Recipient, Sender
 from bot.core.ports import Conversation
-from bot.i18n import gettext as _
-from bot.i18n import use_lang
 from bot.store.db import Db
-from bot.store.users import Users
-from bot.store.zalo import NumberedOptions, OaInteractions, OaTokens, SeenMessages
+from bot.store.zalo import OaInteractions, OaTokens
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +289,7 @@ class ZaloOaSender:
 # -- the channel ----------------------------------------------------------------------
 
 
-class ZaloOaChannel:
+class ZaloOaChannel(QueuedChannel):
     """Webhook events in, the core's replies out through a ``ZaloOaSender``."""
 
     channel = CHANNEL
@@ -308,18 +304,11 @@ class ZaloOaChannel:
         tuning: OaTuning | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self._tuning = tuning or OaTuning()
+        super().__init__(conversation, db, default_lang, self._tuning, clock)
         self._app_id, self._secret = _credentials(zalo)
         self.sender = sender
-        self._conversation = conversation
-        self._users = Users(db)
-        self._seen = SeenMessages(db)
-        self._options = NumberedOptions(db)
         self._interactions = OaInteractions(db)
-        self._default_lang = default_lang
-        self._tuning = tuning or OaTuning()
-        self._clock = clock
-        self._queues = UserQueues()
-        self._accepted = 0
 
     # -- webhook ------------------------------------------------------------------------
 
@@ -342,8 +331,7 @@ class ZaloOaChannel:
         expected = signature(self._app_id, raw, timestamp, self._secret.get_secret_value())
         if not hmac.compare_digest(header[4:].strip().lower().encode(), expected.encode()):
             return _status(403, "bad signature")
-        now = self._clock()
-        if abs(now - sent_at) > self._tuning.replay_window:
+        if abs(self._clock() - sent_at) > self._tuning.replay_window:
             return _status(403, "stale timestamp")
         event = parse_event(body) if isinstance(body, dict) else None
         if event is None:
@@ -353,53 +341,34 @@ class ZaloOaChannel:
         key = f"msg:{msg_id}" if msg_id else "event:" + hashlib.sha256(raw).hexdigest()
         # A replay with a valid signature is dropped but answered 200: it may be Zalo
         # redelivering after a slow answer, and an error would make it try again.
-        if not await self._seen.add(CHANNEL, key, now):
+        if not await self.first_time(key):
             return _status(200, "duplicate")
-        self._accepted += 1
-        if self._accepted % self._tuning.prune_every == 1:
-            await self._seen.prune(CHANNEL, now - self._tuning.seen_window)
-        self._queues.submit(event.user_id, partial(self._process, event))
+        self.submit(event.user_id, partial(self._process, event))
         return _status(200, "ok")
 
     async def _process(self, event: OaEvent) -> None:
         uid = event.user_id
+        target = Target(uid, uid)
         if event.kind == "unfollow":
             await self._conversation.mark_blocked(CHANNEL, uid)
-            await self._options.save(CHANNEL, uid, [], self._clock())
+            await self.remember_options(uid, [])
             return
         await self._interactions.touch(uid, self._clock())
         if event.kind == "unsupported":
-            with use_lang(await self._lang(uid)):
-                notice = _("Sorry, I can only read text messages. Please type your question.")
-            await self._send(uid, [{"text": notice}])
+            await self.text_only(target)
             return
         inbound = Inbound(CHANNEL, uid, uid, location=event.location)
         if event.kind == "follow":
             inbound = Inbound(CHANNEL, uid, uid, text="/start")
         elif event.kind == "text":
-            payload = button_payload(event.text)
-            if payload is None:
-                since = self._clock() - self._tuning.options_ttl
-                payload = pick_option(event.text, await self._options.load(CHANNEL, uid, since))
+            payload = button_payload(event.text) or await self.picked(uid, event.text)
             text = None if payload is not None else event.text
             inbound = Inbound(CHANNEL, uid, uid, text=text, payload=payload)
-        try:
-            replies = await self._conversation.handle(inbound)
-        except Exception:
-            log.exception("zalo-oa: an event of user %s failed", uid)
-            with use_lang(await self._lang(uid)):
-                sorry = _("Sorry, something went wrong. Please try again.")
-            await self._send(uid, [{"text": sorry}])
-            return
-        await self.deliver(uid, replies)
-
-    async def _lang(self, user_id: str) -> str:
-        user = await self._users.get(CHANNEL, user_id)
-        return (user.lang if user else None) or self._default_lang
+        await self.converse(target, inbound)
 
     # -- replies ------------------------------------------------------------------------
 
-    async def deliver(self, user_id: str, replies: Sequence[Reply]) -> Outcome:
+    async def deliver(self, target: Target, replies: Sequence[Reply]) -> Outcome:
         """Send the replies of one turn: up to five buttons each, the rest numbered."""
         if not replies:
             return Outcome.sent()
@@ -415,17 +384,16 @@ class ZaloOaChannel:
                 if shown and index == len(pieces) - 1:
                     message["attachment"] = buttons_attachment(shown)
                 messages.append(message)
-        await self._options.save(CHANNEL, user_id, numbered, self._clock())
-        return await self._send(user_id, messages)
+        await self.remember_options(target.user_id, numbered)
+        return await self._send(target, messages)
 
-    async def _send(self, user_id: str, messages: Sequence[dict[str, Any]]) -> Outcome:
-        outcome = await self.sender.send_messages(user_id, messages)
-        if outcome.kind == "blocked":  # -213: no longer a follower
-            await self._conversation.mark_blocked(CHANNEL, user_id)
+    async def send_texts(self, target: Target, texts: Sequence[str]) -> Outcome:
+        return await self._send(target, [{"text": text} for text in texts])
+
+    async def _send(self, target: Target, messages: Sequence[dict[str, Any]]) -> Outcome:
+        outcome = await self.sender.send_messages(target.user_id, messages)
+        await self.gone(target, outcome)  # -213: no longer a follower
         return outcome
-
-    async def drain(self) -> None:
-        await self._queues.drain(self._tuning.drain_timeout)
 
 
 def _token_pause(reason: str) -> Outcome:
@@ -480,3 +448,16 @@ async def serve_zalo_oa(
     finally:
         if own:
             await sender.close()
+
+
+def make_sender(settings: Settings, db: Db) -> Sender:
+    """One sender serves replies and announcements: its lock serialises the refreshes of
+    the single-use refresh token."""
+    return ZaloOaSender.create(ZaloSettings(), db)
+
+
+async def serve_channel(ctx: Serving, sender: Sender, stop: asyncio.Event) -> None:
+    """The registry's entry point; ``sender`` is the one ``make_sender`` made."""
+    if not isinstance(sender, ZaloOaSender):
+        raise TypeError("the Zalo OA channel needs its own sender")
+    await serve_zalo_oa(ctx.settings, ZaloSettings(), ctx.conversation, ctx.db, stop, sender=sender)

@@ -71,6 +71,14 @@ class Venue:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture (PNG bytes) with its caption; channels without pictures show the caption."""
+
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What the bot says back. Adapters decide markup, splitting and keyboards.
 
@@ -85,4 +93,5 @@ class Reply:
     items: tuple[ItemRef, ...] = ()
     buttons: tuple[tuple[Button, ...], ...] = ()
     venue: Venue | None = None
+    image: Image | None = None
     extras: dict[str, str] = field(default_factory=dict)

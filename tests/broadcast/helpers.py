@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import App, build_app
+from bot.app import App, build_app, build_dispatcher, staff_feature
 from bot.broadcast.config import BroadcastSettings
 from bot.broadcast.runtime import Broadcasting
 from bot.broadcast.worker import OutboxWorker
+from bot.channels.telegram_outbox import TelegramSender
 from bot.config import PROJECT_DIR
 from bot.content.loader import ContentPack, require_content
 from bot.core.dispatcher import Dispatcher
+from bot.core.feature import Feature
 from bot.store.db import connect
 from bot.store.users import Users
 from tests.conftest import TODAY, make_settings
@@ -77,6 +79,7 @@ class Wired:
     clock: Clock
     app: App | None = None
     dispatcher: Dispatcher | None = None
+    staff: Feature | None = None
 
     def worker(self, **overrides: Any) -> OutboxWorker:
         config = BroadcastSettings(_env_file=None, **{**FAST, **overrides})  # type: ignore[call-arg]
@@ -134,12 +137,21 @@ async def wired(
             users, pack = Users(conn), content
         bc = await Broadcasting.open(settings_, pack, config, clock)
         stack.push_async_callback(bc.close)
-        dispatcher = None
+        if fake is not None:
+            telegram = TelegramSender(settings_, timeout=config.send_timeout)
+            bc.add_sender(telegram, close=telegram.close)
+        dispatcher = staff = None
         if app is not None:
-            dispatcher = Dispatcher(
-                app.engine, app.users, app.questions, lambda: TODAY, staff=bc.staff_handler()
+            staff = staff_feature(bc, app.settings)
+            dispatcher = build_dispatcher(
+                app.engine,
+                app.users,
+                app.questions,
+                lambda: TODAY,
+                app.settings.default_lang,
+                staff,
             )
-        yield Wired(users, bc, fake, clock, app, dispatcher)
+        yield Wired(users, bc, fake, clock, app, dispatcher, staff)
 
 
 @contextlib.asynccontextmanager

@@ -13,7 +13,6 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import App
-from bot.broadcast.sender import Recipient
 from bot.channels.console import render
 from bot.channels.zalo_bot import (
     BotTuning,
@@ -25,6 +24,7 @@ from bot.channels.zalo_bot import (
 from bot.channels.zalo_common import Backoff, ZaloSettings, split_text
 from bot.config import Settings
 from bot.core.models import Inbound
+from bot.core.outbound import Recipient
 from bot.core.ports import Conversation
 from bot.store.db import Db
 from tests.channels.conftest import LONG_TEXT, ScriptedConversation, squash

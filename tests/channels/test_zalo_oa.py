@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from bot.app import App
-from bot.broadcast.sender import OutcomeKind, Recipient
 from bot.channels.console import render
 from bot.channels.zalo_common import Backoff, ZaloSettings
 from bot.channels.zalo_oa import OUTSIDE_WINDOW, OaTuning, ZaloOaSender, serve_zalo_oa
 from bot.config import Settings
 from bot.core.models import Button, Inbound, Location, Reply
+from bot.core.outbound import OutcomeKind, Recipient
 from bot.core.ports import Conversation
 from bot.store.db import Db
 from bot.store.zalo import OaInteractions, OaTokens

@@ -10,8 +10,11 @@ import pytest
 
 from bot import i18n
 from bot.broadcast.compose import MAX_BODY
+from bot.core.feature import Turn
 from bot.core.models import Inbound, Reply
+from bot.store.users import User
 from tests.broadcast.helpers import STAFF_ID, Wired, wired
+from tests.conftest import TODAY
 
 STAFF = str(STAFF_ID)
 
@@ -70,11 +73,12 @@ async def test_staff_replies_follow_the_staff_language(w: Wired) -> None:
 
 
 async def test_only_staff_drafts_capture_plain_text(w: Wired) -> None:
-    assert w.dispatcher is not None and w.dispatcher.staff is not None
-    staff = w.dispatcher.staff
+    assert w.staff is not None
+    staff = w.staff
 
-    def msg(text: str | None = None, payload: str | None = None, user: str = STAFF) -> Inbound:
-        return Inbound("telegram", user, user, text=text, payload=payload)
+    def msg(text: str | None = None, payload: str | None = None, user: str = STAFF) -> Turn:
+        inbound = Inbound("telegram", user, user, text=text, payload=payload)
+        return Turn(inbound, User("telegram", user, "vi", False, False), "vi", TODAY)
 
     assert not await staff.claims(msg("hội Lim ở đâu"))  # no draft: a question
     assert await staff.claims(msg("/stats"))

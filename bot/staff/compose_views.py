@@ -7,6 +7,15 @@ from bot.content.loader import ContentPack
 from bot.content.schema import Event, Province
 from bot.core.models import Button, Reply
 from bot.i18n import gettext as _
+from bot.staff.payloads import (
+    ChooseAll,
+    ChooseAudience,
+    Confirm,
+    Discard,
+    Edit,
+    SendNow,
+    Skip,
+)
 
 EXAMPLE_WHEN = "2026-12-01 09:00"
 MAX_EVENT_BUTTONS = 8
@@ -17,7 +26,7 @@ def prompt(
     draft: Draft, pack: ContentPack, timezone: str, lang: str, events: dict[str, int]
 ) -> Reply:
     """What to send next; ``events`` maps "event:<id>" to its subscribers (audience step)."""
-    discard = Button(_("Discard"), payload="st:x")
+    discard = Button(_("Discard"), payload=Discard().pack())
     if draft.step in ("vi", "en"):
         if draft.step == "vi":
             text = _(
@@ -29,21 +38,23 @@ def prompt(
                 "Now send the text in English, or press Skip: English readers will then"
                 " get the Vietnamese text."
             )
-        return Reply(text=text, lang=lang, buttons=((Button(_("Skip"), payload="st:s"), discard),))
+        return Reply(
+            text=text, lang=lang, buttons=((Button(_("Skip"), payload=Skip().pack()), discard),)
+        )
     if draft.step == "audience":
         return _audience(pack, lang, events, discard)
     text = _("Send it now, or type a date and time to schedule it, like {example} ({tz}).")
     return Reply(
         text=text.format(example=EXAMPLE_WHEN, tz=timezone),
         lang=lang,
-        buttons=((Button(_("Send now"), payload="st:n"), discard),),
+        buttons=((Button(_("Send now"), payload=SendNow().pack()), discard),),
     )
 
 
 def _audience(pack: ContentPack, lang: str, events: dict[str, int], discard: Button) -> Reply:
-    choices = [Button(_("All subscribers"), payload="st:a:all")]
+    choices = [Button(_("All subscribers"), payload=ChooseAll().pack())]
     choices += [
-        Button(p.name.get(lang), payload=f"st:a:p:{p.id}")
+        Button(p.name.get(lang), payload=ChooseAudience("p", p.id).pack())
         for p in pack.items.values()
         if isinstance(p, Province) and not p.merged_into
     ]
@@ -53,7 +64,9 @@ def _audience(pack: ContentPack, lang: str, events: dict[str, int], discard: But
         event = pack.items.get(topic.partition(":")[2])
         if isinstance(event, Event):
             label = _("{name} (event)").format(name=event.name.get(lang))
-            choices.append(Button(f"{label[:LABEL_CHARS]} · {n}", payload=f"st:a:e:{event.id}"))
+            choices.append(
+                Button(f"{label[:LABEL_CHARS]} · {n}", payload=ChooseAudience("e", event.id).pack())
+            )
     rows = [tuple(choices[i : i + 2]) for i in range(0, len(choices), 2)]
     text = _(
         "Who should receive it? Choose below, or type one or more of: all,"
@@ -94,12 +107,18 @@ def preview(
     lines.append(_("The next two messages are exactly what recipients will see."))
     confirm = _("✅ Schedule") if draft.due_at is not None else _("✅ Send")
     buttons = (
-        (Button(confirm, payload=f"st:ok:{draft.rev}"), Button(_("Discard"), payload="st:x")),
         (
-            Button(_("Edit Vietnamese"), payload="st:e:vi"),
-            Button(_("Edit English"), payload="st:e:en"),
+            Button(confirm, payload=Confirm(draft.rev).pack()),
+            Button(_("Discard"), payload=Discard().pack()),
         ),
-        (Button(_("Audience"), payload="st:e:a"), Button(_("Time"), payload="st:e:w")),
+        (
+            Button(_("Edit Vietnamese"), payload=Edit("vi").pack()),
+            Button(_("Edit English"), payload=Edit("en").pack()),
+        ),
+        (
+            Button(_("Audience"), payload=Edit("a").pack()),
+            Button(_("Time"), payload=Edit("w").pack()),
+        ),
     )
     return [
         Reply(text="\n".join(lines), lang=lang),

@@ -1,7 +1,8 @@
-"""What the outbox needs from a messaging platform: one send, and what became of it.
+"""What sending to a platform reports: one send, and what became of it.
 
-Each platform adapter (Telegram here; Zalo later) maps its own errors to an ``Outcome``,
-so the worker's policy (pause everything, block the user, retry, give up) is written once.
+Each channel module provides a ``Sender`` and maps its platform's errors to an
+``Outcome``, so the outbox worker's policy (pause everything, block the user, retry,
+give up) is written once and the Zalo reply paths share the same result type.
 """
 
 from __future__ import annotations
@@ -68,10 +69,6 @@ class Sender(Protocol):
 
     async def send(self, user: Recipient, text: str) -> Outcome: ...
 
-
-class ImageSender(Protocol):
-    """Sends a PNG with a caption to a chat (the staff statistics chart)."""
-
-    channel: str
-
-    async def send_image(self, chat_id: str, png: bytes, caption: str) -> Outcome: ...
+    async def close(self) -> None:
+        """Release the sender's connections (it is not used afterwards)."""
+        ...

@@ -22,9 +22,9 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.broadcast.sender import Outcome, Recipient
 from bot.channels.telegram_send import retry_after_seconds
 from bot.config import Settings
+from bot.core.outbound import Outcome, Recipient
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ INVALID_TOKEN_PAUSE = 60.0
 
 
 class TelegramSender:
-    """Sends announcements and staff charts through a PTB ``Bot`` (``base_url`` from the
+    """Sends announcements through a PTB ``Bot`` (``base_url`` from the
     settings, so tests and benchmarks point it at the fake Bot API)."""
 
     channel = CHANNEL
@@ -77,14 +77,6 @@ class TelegramSender:
             await self._bot.send_message(int(user.user_id), text)
         except Exception as exc:  # every platform error becomes an outcome
             return _outcome(exc, user.user_id)
-        return Outcome.sent()
-
-    async def send_image(self, chat_id: str, png: bytes, caption: str) -> Outcome:
-        try:
-            await self._start()
-            await self._bot.send_photo(int(chat_id), png, caption=caption[:1024])
-        except Exception as exc:
-            return _outcome(exc, chat_id)
         return Outcome.sent()
 
 

@@ -5,9 +5,8 @@ typed text and button payloads ("st:...") alike, and each attempt is audited."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
-from bot.broadcast import compose_views, views
+from bot.broadcast import views
 from bot.broadcast.chart import ChartLabels, render_chart
 from bot.broadcast.compose import (
     AudienceError,
@@ -16,11 +15,27 @@ from bot.broadcast.compose import (
     format_when,
     parse_when,
 )
-from bot.broadcast.sender import ImageSender
 from bot.broadcast.service import Actor, Announcements
 from bot.broadcast.stats import collect
-from bot.core.models import Button, Inbound, Reply
+from bot.core.feature import Turn
+from bot.core.models import Button, Image, Inbound, Reply
+from bot.core.payloads import decode
 from bot.i18n import gettext as _
+from bot.staff import compose_views
+from bot.staff.payloads import (
+    FAMILIES,
+    PREFIX,
+    AskCancel,
+    Cancel,
+    ChooseAll,
+    ChooseAudience,
+    Confirm,
+    Discard,
+    Edit,
+    Progress,
+    SendNow,
+    Skip,
+)
 from bot.store.outbox import StaleDraft
 from bot.store.reports import Reports
 from bot.store.staff import StaffStore
@@ -28,7 +43,6 @@ from bot.store.staff import StaffStore
 log = logging.getLogger(__name__)
 
 STAFF_COMMANDS = frozenset({"announce", "stats", "staff"})
-PREFIX = "st:"
 TYPED_STEPS = ("vi", "en", "audience", "when")
 DEFAULT_DAYS = 30
 ENV_STAFF_CHANNEL = "telegram"  # TOURBOT_STAFF_IDS are Telegram user ids
@@ -44,8 +58,8 @@ def number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
-class StaffHandler:
-    """The staff side of the conversation; the dispatcher routes to it via ``claims``."""
+class StaffFeature:
+    """The staff side of the conversation: the first feature the dispatcher asks."""
 
     def __init__(
         self,
@@ -53,17 +67,16 @@ class StaffHandler:
         store: StaffStore,
         reports: Reports,
         staff_ids: frozenset[str],
-        images: Mapping[str, ImageSender] | None = None,
     ) -> None:
         self._service = service
         self._store = store
         self._reports = reports
         self._staff_ids = staff_ids
-        self._images = images if images is not None else {}
 
-    async def claims(self, msg: Inbound) -> bool:
-        """Whether this message is for the staff handler (decided before authorization,
-        so that a visitor's forged staff payload is refused here, not half-handled)."""
+    async def claims(self, turn: Turn) -> bool:
+        """Whether this message is for the staff side (decided before authorization, so
+        that a visitor's forged staff payload is refused here, not half-handled)."""
+        msg = turn.msg
         if msg.payload is not None:
             return msg.payload.startswith(PREFIX)
         text = (msg.text or "").strip()
@@ -79,8 +92,9 @@ class StaffHandler:
             return True
         return await self._store.contains(channel, user_id)
 
-    async def handle(self, msg: Inbound, lang: str) -> list[Reply]:
-        """Answer a claimed message; the caller has set the locale to ``lang``."""
+    async def handle(self, turn: Turn) -> list[Reply]:
+        """Answer a claimed message; the dispatcher has set the locale to ``turn.lang``."""
+        msg, lang = turn.msg, turn.lang
         what = _describe(msg)
         if not await self.is_staff(msg.channel, msg.user_id):
             log.warning("refused staff action %r from %s user %s", what, msg.channel, msg.user_id)
@@ -90,7 +104,7 @@ class StaffHandler:
             return [Reply(text=text, lang=lang, answered=False)]
         actor = Actor(msg.channel, msg.user_id)
         if msg.payload is not None:
-            return await self._payload(actor, msg.payload[len(PREFIX) :], lang)
+            return await self._payload(actor, msg.payload, lang)
         text = (msg.text or "").strip()
         if text.startswith("/"):
             return await self._command(actor, msg, text, lang)
@@ -103,7 +117,7 @@ class StaffHandler:
         args = text.split()[1:]
         if command == "stats":
             days = (number(args[0]) if args else None) or DEFAULT_DAYS
-            return await self._stats(actor, msg.chat_id, min(days, 365), lang)
+            return await self._stats(actor, min(days, 365), lang)
         if command == "staff":
             return [await self._staff_help(actor, lang)]
         sub = args[0].lower() if args else ""
@@ -141,34 +155,29 @@ class StaffHandler:
         ).format(members=", ".join(members))
         return Reply(text=text, lang=lang)
 
-    async def _stats(self, actor: Actor, chat_id: str, days: int, lang: str) -> list[Reply]:
+    async def _stats(self, actor: Actor, days: int, lang: str) -> list[Reply]:
         await self._store.audit(actor.channel, actor.user_id, "stats", f"{days} days", allowed=True)
         service = self._service
         stats = await collect(self._reports, service.clock(), days, service.timezone)
-        images = self._images.get(actor.channel)
-        if images is not None:
-            labels = ChartLabels(
-                questions_title=_("Questions per day"),
-                answered=_("answered"),
-                unanswered=_("unanswered"),
-                deliveries_title=_("Deliveries per announcement"),
-                sent=_("sent"),
-                failed=_("failed"),
-                skipped=_("skipped"),
-                no_announcements=_("No announcements yet"),
-            )
-            png = await render_chart(stats, labels)
-            caption = _("📊 Statistics of the last {days} days").format(days=days)
-            outcome = await images.send_image(chat_id, png, caption)
-            if outcome.kind != "sent":
-                log.warning("stats chart not delivered: %s %s", outcome.kind, outcome.reason)
-        return [Reply(text=views.stats_text(stats, service.pack()), lang=lang)]
+        labels = ChartLabels(
+            questions_title=_("Questions per day"),
+            answered=_("answered"),
+            unanswered=_("unanswered"),
+            deliveries_title=_("Deliveries per announcement"),
+            sent=_("sent"),
+            failed=_("failed"),
+            skipped=_("skipped"),
+            no_announcements=_("No announcements yet"),
+        )
+        caption = _("📊 Statistics of the last {days} days").format(days=days)
+        chart = Image(await render_chart(stats, labels), caption)
+        return [Reply(text=views.stats_text(stats, service.pack()), lang=lang, image=chart)]
 
     async def _list(self, lang: str) -> Reply:
         recent = await self._service.recent(10)
         text = views.list_text(recent, self._service.pack(), self._service.timezone)
         buttons = tuple(
-            (Button(_("#{id}: progress").format(id=a.id), payload=f"st:p:{a.id}"),)
+            (Button(_("#{id}: progress").format(id=a.id), payload=Progress(a.id).pack()),)
             for a in recent
             if a.status in ("scheduled", "sending")
         )
@@ -182,9 +191,9 @@ class StaffHandler:
         if progress is None:
             return Reply(text=_("There is no announcement #{id}.").format(id=ident), lang=lang)
         text = views.progress_text(progress, self._service.pack(), self._service.timezone)
-        row = [Button(_("Refresh"), payload=f"st:p:{ident}")]
+        row = [Button(_("Refresh"), payload=Progress(ident).pack())]
         if progress.announcement.status in ("scheduled", "sending"):
-            row.append(Button(_("Cancel it"), payload=f"st:c:{ident}"))
+            row.append(Button(_("Cancel it"), payload=AskCancel(ident).pack()))
         return Reply(text=text, lang=lang, buttons=(tuple(row),))
 
     def _ask_cancel(self, ident: int, lang: str) -> Reply:
@@ -195,50 +204,49 @@ class StaffHandler:
             lang=lang,
             buttons=(
                 (
-                    Button(_("Yes, cancel it"), payload=f"st:cy:{ident}"),
-                    Button(_("No"), payload=f"st:p:{ident}"),
+                    Button(_("Yes, cancel it"), payload=Cancel(ident).pack()),
+                    Button(_("No"), payload=Progress(ident).pack()),
                 ),
             ),
         )
 
     # -- buttons ---------------------------------------------------------------------
 
-    async def _payload(self, actor: Actor, payload: str, lang: str) -> list[Reply]:
-        verb, _sep, arg = payload.partition(":")
-        ident = number(arg)
-        if verb in ("p", "c", "cy") and ident is not None:
-            if verb == "p":
-                return [await self._progress(actor, ident, lang)]
-            if verb == "c":
-                return [self._ask_cancel(ident, lang)]
-            if await self._service.cancel(actor, ident):
-                text = _("Announcement #{id} is cancelled.").format(id=ident)
+    async def _payload(self, actor: Actor, raw: str, lang: str) -> list[Reply]:
+        payload = decode(raw, FAMILIES)
+        if isinstance(payload, Progress):
+            return [await self._progress(actor, payload.ident, lang)]
+        if isinstance(payload, AskCancel):
+            return [self._ask_cancel(payload.ident, lang)]
+        if isinstance(payload, Cancel):
+            if await self._service.cancel(actor, payload.ident):
+                text = _("Announcement #{id} is cancelled.").format(id=payload.ident)
             else:
-                text = _("Announcement #{id} is not running or scheduled.").format(id=ident)
+                text = _("Announcement #{id} is not running or scheduled.").format(id=payload.ident)
             return [Reply(text=text, lang=lang)]
         draft = await self._draft(actor)
         if draft is None:
             return [self._no_draft(lang)]
-        if verb == "x":
+        if isinstance(payload, Discard):
             await self._store.drop_draft(actor.channel, actor.user_id)
             await self._store.audit(actor.channel, actor.user_id, "announce.discard", allowed=True)
             return [Reply(text=_("The draft is discarded."), lang=lang)]
-        if verb == "s" and draft.step in ("vi", "en"):
+        if isinstance(payload, Skip) and draft.step in ("vi", "en"):
             return await self._set_text(actor, draft, None, lang)
-        if verb == "a" and draft.step == "audience":
-            kind, _sep, target = arg.partition(":")
-            spec = {"all": "all", "p": "province", "e": "event", "t": "tag"}.get(kind, "?")
-            return await self._set_audience(
-                actor, draft, f"{spec}:{target}" if target else spec, lang
-            )
-        if verb == "n" and draft.step == "when":
+        if isinstance(payload, ChooseAll | ChooseAudience) and draft.step == "audience":
+            spec = "all"
+            if isinstance(payload, ChooseAudience):
+                scope = {"p": "province", "e": "event", "t": "tag"}.get(payload.scope, "?")
+                spec = f"{scope}:{payload.target}"
+            return await self._set_audience(actor, draft, spec, lang)
+        if isinstance(payload, SendNow) and draft.step == "when":
             return await self._set_when(actor, draft, None, lang)
-        if verb == "e" and arg in ("vi", "en", "a", "w"):
-            draft.step = {"a": "audience", "w": "when"}.get(arg, arg)
+        if isinstance(payload, Edit) and payload.step in ("vi", "en", "a", "w"):
+            draft.step = {"a": "audience", "w": "when"}.get(payload.step, payload.step)
             await self._save(actor, draft)
             return [await self._ask(draft, lang)]
-        if verb == "ok" and ident is not None:
-            return [await self._confirm(actor, draft, ident, lang)]
+        if isinstance(payload, Confirm):
+            return [await self._confirm(actor, draft, payload.rev, lang)]
         return [Reply(text=_("That button is out of date."), lang=lang, answered=False)]
 
     # -- composing -------------------------------------------------------------------
@@ -355,8 +363,8 @@ class StaffHandler:
             )
         buttons = (
             (
-                Button(_("Progress"), payload=f"st:p:{created.id}"),
-                Button(_("Cancel it"), payload=f"st:c:{created.id}"),
+                Button(_("Progress"), payload=Progress(created.id).pack()),
+                Button(_("Cancel it"), payload=AskCancel(created.id).pack()),
             ),
         )
         return Reply(text=text, lang=lang, buttons=buttons)

@@ -1,0 +1,1 @@
+"""The visitor-side features of the conversation, one module per capability."""

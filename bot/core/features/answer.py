@@ -1,0 +1,57 @@
+"""Free-text questions: answered from the content, or logged for staff when unanswered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot.core.engine import Engine, item_answer
+from bot.core.feature import Turn
+from bot.core.models import Reply
+from bot.store.questions import Questions
+from bot.store.users import Users
+
+
+class AnswerFeature:
+    """The last feature: it claims every text message no other feature wanted."""
+
+    def __init__(self, engine: Engine, users: Users, questions: Questions) -> None:
+        self._engine = engine
+        self._users = users
+        self._questions = questions
+
+    async def claims(self, turn: Turn) -> bool:
+        return turn.msg.payload is None
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        user, msg = turn.user, turn.msg
+        result = await self._engine.answer(turn.text, turn.today, preferred=user.lang)
+        reply = result.reply
+        if reply.lang != user.lang and not user.lang_explicit:
+            await self._users.set_lang(msg.channel, msg.user_id, reply.lang, explicit=False)
+        if result.folded:
+            await self._questions.record(
+                msg.channel, msg.user_id, result.folded, reply.lang, reply.answered, result.matched
+            )
+        return [reply]
+
+
+class InlineCards:
+    """One card per matching item, for sharing (Telegram inline mode)."""
+
+    def __init__(self, engine: Engine, today: Callable[[], dt.date]) -> None:
+        self._engine = engine
+        self._today = today
+
+    async def cards(self, query: str, lang: str | None, limit: int) -> list[Reply]:
+        engine, today = self._engine, self._today()
+        lang = lang or engine.language_of(query, None)
+        if not query.strip():
+            upcoming = engine.events_between(today, today + dt.timedelta(days=120))
+            ids = [e.id for e, _o in upcoming]
+        else:
+            result = await engine.index.search(engine.docs, query, limit)
+            ids = [h.item_id for h in result.hits if h.coverage >= 0.5 or h.alias_span]
+        pack = engine.pack
+        chosen = list(dict.fromkeys(ids))[:limit]
+        return [item_answer(pack, pack.items[i], today, lang) for i in chosen]

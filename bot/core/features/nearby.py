@@ -1,0 +1,59 @@
+"""A shared location: the nearest places, with their map pins."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from bot.content.loader import ContentPack
+from bot.content.schema import Place
+from bot.core.feature import Turn
+from bot.core.models import Button, Location, Reply
+from bot.core.payloads import ShowItem, ShowMap
+from bot.i18n import gettext as _
+
+NEAREST = 5
+
+
+class NearbyFeature:
+    def __init__(self, pack: Callable[[], ContentPack]) -> None:
+        self._pack = pack
+
+    async def claims(self, turn: Turn) -> bool:
+        return turn.msg.payload is None and turn.msg.location is not None
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        assert turn.msg.location is not None
+        return [self.nearest(turn.msg.location, turn.lang)]
+
+    def nearest(self, where: Location, lang: str) -> Reply:
+        places = [
+            (haversine_km(where.lat, where.lon, p.coordinates.lat, p.coordinates.lon), p)
+            for p in self._pack().items.values()
+            if isinstance(p, Place) and p.coordinates is not None
+        ]
+        places.sort(key=lambda pair: pair[0])
+        lines = [_("Nearest places:")]
+        for km, place in places[:NEAREST]:
+            lines.append(
+                _("• {name}: {km} km").format(
+                    name=place.name.get(lang), km=f"{km:.0f}" if km >= 10 else f"{km:.1f}"
+                )
+            )
+        buttons = tuple(
+            (
+                Button(p.name.get(lang)[:40], payload=ShowItem(p.id).pack()),
+                Button(_("Show on map"), payload=ShowMap(p.id).pack()),
+            )
+            for _km, p in places[:NEAREST]
+        )
+        return Reply(text="\n".join(lines), lang=lang, buttons=buttons)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
