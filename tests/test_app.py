@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_app
-from bot.channels.console import chat
+from bot.cli.chat import chat
 from bot.config import PROJECT_DIR
 from bot.content.loader import ContentError
 from tests.conftest import TODAY, make_settings

@@ -136,7 +136,7 @@ async def test_kill_9_mid_broadcast_then_restart_loses_nobody(
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "bot.broadcast.standalone",
+            "bot.cli.worker",
             cwd=tmp_path,  # no .env here
             env=env,
             stdout=asyncio.subprocess.DEVNULL,

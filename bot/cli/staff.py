@@ -3,13 +3,14 @@ their implementation so that building the parser imports nothing heavy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-STAFF_COMMANDS = ("announce", "staff", "report")
+HANDLER = "bot.cli.staff_run:run_staff_command"
 
 
-def add_staff_commands(sub: Any) -> None:
+def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     """Register the staff subcommands on the main parser's subparsers."""
     announce = sub.add_parser(
         "announce",
@@ -29,8 +30,10 @@ def add_staff_commands(sub: Any) -> None:
     announce.add_argument("--at", help='local send time, e.g. "2026-12-01 09:00"')
     announce.add_argument("--dry-run", action="store_true", help="show the preview only")
     announce.add_argument("--follow", action="store_true", help="show: live progress bar")
+    announce.set_defaults(handler=HANDLER)
 
     staff = sub.add_parser("staff", help="staff members who may use /announce and /stats")
+    staff.set_defaults(handler=HANDLER)
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     for name in ("add", "remove"):
         cmd = staff_sub.add_parser(name, help=f"{name} a staff member by user id")
@@ -41,6 +44,7 @@ def add_staff_commands(sub: Any) -> None:
     audit.add_argument("--limit", type=int, default=30)
 
     report = sub.add_parser("report", help="reports for staff")
+    report.set_defaults(handler=HANDLER)
     report_sub = report.add_subparsers(dest="report_command", required=True)
     unanswered = report_sub.add_parser("unanswered", help="top unanswered questions, grouped")
     unanswered.add_argument("--days", type=int, default=30)

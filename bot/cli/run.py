@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot import service
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 CHANNELS = tuple(REGISTERED)
 
 
-def add_run_command(sub: Any) -> None:
+def register(sub: Any, date_type: Callable[[str], Any]) -> None:
+    """Register ``run``."""
     run = sub.add_parser("run", help="serve Telegram and/or Zalo")
     run.add_argument(
         "--channel",
@@ -31,9 +33,11 @@ def add_run_command(sub: Any) -> None:
         help=f"comma-separated channels among {', '.join(CHANNELS)} (default: telegram)",
     )
     run.add_argument("--webhook", action="store_true", help="webhook mode instead of polling")
+    run.set_defaults(handler="bot.cli.run:run_command")
 
 
 def run_command(settings: Settings, args: argparse.Namespace) -> int:
+    """``tourbot run``: serve the channels until SIGINT/SIGTERM."""
     channels = [c.strip() for c in args.channel.split(",") if c.strip()]
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels:

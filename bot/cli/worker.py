@@ -1,4 +1,4 @@
-"""The outbox worker as a process of its own: ``python -m bot.broadcast.standalone``.
+"""The outbox worker as a process of its own: ``python -m bot.cli.worker``.
 
 Settings come from the environment like ``tourbot run`` (TOURBOT_DB, TELEGRAM_BOT_TOKEN,
 TOURBOT_TELEGRAM_BASE_URL, TOURBOT_BROADCAST_*). It stops cleanly on SIGTERM or SIGINT;

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,18 @@ PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 USERNAME_ENV = "TOURBOT_TELEGRAM_BOT_USERNAME"
 
 
-def add_link_commands(sub: Any) -> None:
+def register(sub: Any, date_type: Callable[[str], Any]) -> None:
+    """Register ``links`` and ``qr``."""
     links = sub.add_parser("links", help="deep links to every tour, place and event")
     links.add_argument("--bot", help=f"bot username (default: ${USERNAME_ENV})")
     links.add_argument("--kind", choices=("tour", "place", "event"), action="append")
     links.add_argument("--json", action="store_true")
+    links.set_defaults(handler="bot.cli.links:run_link_command")
     qr = sub.add_parser("qr", help="a QR code (PNG) of the deep link to one item")
     qr.add_argument("payload", help="an item id, e.g. tour-atk-hiep-hoa-dinh-hoa")
     qr.add_argument("--out", type=Path, required=True, metavar="FILE.png")
     qr.add_argument("--bot", help=f"bot username (default: ${USERNAME_ENV})")
+    qr.set_defaults(handler="bot.cli.links:run_link_command")
 
 
 def deep_link(bot: str, payload: str) -> str:

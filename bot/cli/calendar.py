@@ -17,7 +17,7 @@ from bot.config import Settings
 _LUNAR_INPUT = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 
 
-def add_calendar_commands(sub: Any, date_type: Callable[[str], Any]) -> None:
+def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     """Register ``events`` and ``lunar`` on the CLI's subparsers."""
     events = sub.add_parser("events", help="festivals between two dates, or an .ics calendar")
     events.add_argument("--from", dest="start", type=date_type, help="first day (default today)")
@@ -27,20 +27,14 @@ def add_calendar_commands(sub: Any, date_type: Callable[[str], Any]) -> None:
     events.add_argument("--lang", choices=("vi", "en"), default="vi")
     events.add_argument("--json", action="store_true")
     events.add_argument("--ics", type=Path, metavar="FILE", help="write an RFC 5545 calendar")
+    events.set_defaults(handler="bot.cli.calendar:events_command")
 
     lunar = sub.add_parser("lunar", help="convert between solar and Vietnamese lunar dates")
     lunar.add_argument("date", nargs="?", help="solar YYYY-MM-DD (default today)")
     lunar.add_argument("--to-solar", metavar="D/M/YYYY", help="a lunar date to convert")
     lunar.add_argument("--leap", action="store_true", help="the lunar month is the leap one")
     lunar.add_argument("--lang", choices=("vi", "en"), default="vi")
-
-
-def run_calendar_command(settings: Settings, args: argparse.Namespace) -> int:
-    if args.command == "lunar":
-        return lunar_command(settings, args)
-    if args.command == "events":
-        return events_command(settings, args)
-    raise SystemExit(f"unknown command {args.command}")
+    lunar.set_defaults(handler="bot.cli.calendar:lunar_command")
 
 
 def _today(settings: Settings) -> dt.date:
