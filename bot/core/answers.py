@@ -9,6 +9,7 @@ from bot.calendar.recurrence import Occurrence, next_occurrence, occurrences_bet
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province, Tour
 from bot.core.models import Button, ItemRef, Venue
+from bot.core.payloads import Browse, Remind, ShowMap
 from bot.i18n import current_lang
 from bot.i18n import gettext as _
 
@@ -117,17 +118,17 @@ def item_buttons(item: Item) -> tuple[tuple[Button, ...], ...]:
     lang = current_lang()
     row: list[Button] = []
     if isinstance(item, Place) and item.coordinates is not None:
-        row.append(Button(_("Show on map"), payload=f"m:{item.id}"))
+        row.append(Button(_("Show on map"), payload=ShowMap(item.id).pack()))
     if isinstance(item, Event):
-        row.append(Button(_("Remind me"), payload=f"r:{item.id}"))
+        row.append(Button(_("Remind me"), payload=Remind(item.id).pack()))
     row.append(Button(_("Share"), share=item.name.get(lang)))
     rows = [tuple(row)]
     if isinstance(item, Province):
         rows.append(
             (
-                Button(_("Places"), payload=f"p:{item.id}:place:0"),
-                Button(_("Events"), payload=f"p:{item.id}:event:0"),
-                Button(_("Tours"), payload=f"p:{item.id}:tour:0"),
+                Button(_("Places"), payload=Browse(item.id, "place", 0).pack()),
+                Button(_("Events"), payload=Browse(item.id, "event", 0).pack()),
+                Button(_("Tours"), payload=Browse(item.id, "tour", 0).pack()),
             )
         )
     return tuple(rows)

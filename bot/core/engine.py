@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from bot.calendar.format import format_date, format_lunar, format_range
 from bot.calendar.lunar import solar_to_lunar
 from bot.calendar.phrases import find_window
-from bot.calendar.recurrence import Occurrence, occurrences_between
+from bot.calendar.recurrence import Occurrence
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province
-from bot.core import answers
+from bot.core import answers, events
 from bot.core.intent import KIND_BOOST, Intent, cue_words, intents
 from bot.core.models import Button, ItemRef, Reply
+from bot.core.payloads import Menu, ShowItem
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
@@ -251,39 +252,12 @@ class Engine:
         others = [h for h in hits[1:] if h.score >= 0.7 * top.score and self._confident(h, result)][
             :SEE_ALSO
         ]
-        if others:
-            titles: list[str] = []
-            for h in others:
-                other = self.pack.items[h.item_id]
-                occ = (
-                    answers.occurrence_for(other, today, window)
-                    if isinstance(other, Event)
-                    else None
-                )
-                if (
-                    window is not None
-                    and isinstance(other, Event)
-                    and occ is not None
-                    and not (occ.start <= window[1] and occ.end >= window[0])
-                ):
-                    continue
-                refs.append(answers.item_ref(other, occ))
-                title = other.name.get(lang)
-                if occ is not None:
-                    title += f" ({format_range(occ.start, occ.end, lang)})"
-                titles.append(title)
-            if titles:
-                parts.append(_("See also: {names}").format(names="; ".join(titles)))
-            # A runner-up almost as good as the winner gets its summary too: the
-            # question may be about it ("where was Hồ Chí Minh born" → the square and
-            # Kim Liên both match).
-            close = [h for h in others[:1] if h.score >= 0.9 * top.score]
-            for h in close:
-                other = self.pack.items[h.item_id]
-                parts.append(f"{other.name.get(lang)}: {other.summary.get(lang)}")
+        self._see_also(others, top, today, lang, window, parts, refs)
         buttons = answers.item_buttons(item)
         if len(refs) > 1:
-            buttons += (tuple(Button(r.title[:40], payload=f"i:{r.id}") for r in refs[1:]),)
+            buttons += (
+                tuple(Button(r.title[:40], payload=ShowItem(r.id).pack()) for r in refs[1:]),
+            )
         return Reply(
             text="\n\n".join(parts),
             lang=lang,
@@ -292,6 +266,45 @@ class Engine:
             buttons=buttons,
             venue=answers.venue_of(self.pack, item),
         )
+
+    def _see_also(
+        self,
+        others: list[Hit],
+        top: Hit,
+        today: dt.date,
+        lang: str,
+        window: tuple[dt.date, dt.date] | None,
+        parts: list[str],
+        refs: list[ItemRef],
+    ) -> None:
+        """Append the runners-up worth a mention to ``parts`` and ``refs``."""
+        if not others:
+            return
+        titles: list[str] = []
+        for h in others:
+            other = self.pack.items[h.item_id]
+            occ = answers.occurrence_for(other, today, window) if isinstance(other, Event) else None
+            if (
+                window is not None
+                and isinstance(other, Event)
+                and occ is not None
+                and not (occ.start <= window[1] and occ.end >= window[0])
+            ):
+                continue
+            refs.append(answers.item_ref(other, occ))
+            title = other.name.get(lang)
+            if occ is not None:
+                title += f" ({format_range(occ.start, occ.end, lang)})"
+            titles.append(title)
+        if titles:
+            parts.append(_("See also: {names}").format(names="; ".join(titles)))
+        # A runner-up almost as good as the winner gets its summary too: the
+        # question may be about it ("where was Hồ Chí Minh born" → the square and
+        # Kim Liên both match).
+        close = [h for h in others[:1] if h.score >= 0.9 * top.score]
+        for h in close:
+            other = self.pack.items[h.item_id]
+            parts.append(f"{other.name.get(lang)}: {other.summary.get(lang)}")
 
     def _places_in(self, province_id: str) -> list[Place]:
         within = self.pack.provinces_within(province_id)
@@ -305,14 +318,7 @@ class Engine:
         self, start: dt.date, end: dt.date, provinces: set[str] | None = None
     ) -> list[tuple[Event, Occurrence]]:
         """Every event occurrence overlapping [start, end], by date."""
-        found = []
-        for event in self.pack.events():
-            if provinces and not set(event.provinces) & provinces:
-                continue
-            for occ in occurrences_between(event.recurrence, start, end):
-                found.append((event, occ))
-        found.sort(key=lambda pair: (pair[1].start, pair[0].id))
-        return found
+        return events.between(self.pack, start, end, provinces)
 
     def _events_list(
         self,
@@ -322,40 +328,7 @@ class Engine:
         provinces: set[str],
         label: str | None,
     ) -> Reply:
-        if window is None:
-            start, end = today, today + dt.timedelta(days=365)
-        else:
-            start, end = max(window[0], today) if window[1] >= today else window[0], window[1]
-        found = self.events_between(start, end, provinces or None)[:EVENTS_LISTED]
-        if window is not None and window[0] == window[1]:
-            head = format_date(window[0], lang) + ":"
-        elif window is not None:
-            head = f"{format_date(window[0], lang)} – {format_date(window[1], lang)}:"
-        else:
-            head = _("Coming up:")
-        if not found:
-            text = _("I have no events listed for that time.")
-            if window is not None:
-                text = f"{head}\n{text}"
-            later = self.events_between(
-                end + dt.timedelta(days=1), end + dt.timedelta(days=365), provinces or None
-            )
-            if later:
-                event, occ = later[0]
-                text += "\n" + _("The next one after that: {name}, {dates}.").format(
-                    name=event.name.get(lang), dates=format_range(occ.start, occ.end, lang)
-                )
-            return Reply(text=text, lang=lang, answered=True)
-        lines = [head]
-        refs: list[ItemRef] = []
-        for event, occ in found:
-            approx = _("around") + " " if event.recurrence.approximate else ""
-            lines.append(
-                f"• {event.name.get(lang)}: {approx}{format_range(occ.start, occ.end, lang)}"
-            )
-            refs.append(answers.item_ref(event, occ))
-        buttons = tuple((Button(r.title[:40], payload=f"i:{r.id}"),) for r in refs[:6])
-        return Reply(text="\n".join(lines), lang=lang, items=tuple(refs), buttons=buttons)
+        return events.listing(self.pack, today, lang, window, provinces)
 
     def _lunar_today(self, today: dt.date, lang: str, tomorrow: bool) -> Reply:
         day = today + dt.timedelta(days=1) if tomorrow else today
@@ -397,9 +370,9 @@ def help_text() -> str:
 def menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return (
         (
-            Button(_("Events"), payload="menu:events"),
-            Button(_("Tours"), payload="menu:tours"),
-            Button(_("Places"), payload="menu:places"),
+            Button(_("Events"), payload=Menu("events").pack()),
+            Button(_("Tours"), payload=Menu("tours").pack()),
+            Button(_("Places"), payload=Menu("places").pack()),
         ),
     )
 

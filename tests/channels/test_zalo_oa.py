@@ -15,7 +15,8 @@ import pytest
 from bot.app import App
 from bot.channels.console import render
 from bot.channels.zalo_common import Backoff, ZaloSettings
-from bot.channels.zalo_oa import OUTSIDE_WINDOW, OaTuning, ZaloOaSender, serve_zalo_oa
+from bot.channels.zalo_oa import serve_zalo_oa
+from bot.channels.zalo_oa_api import OUTSIDE_WINDOW, OaTuning, ZaloOaSender
 from bot.config import Settings
 from bot.core.models import Button, Inbound, Location, Reply
 from bot.core.outbound import OutcomeKind, Recipient
@@ -414,7 +415,7 @@ async def test_outside_the_window_is_skipped_without_a_call(fake: FakeZaloOa, co
 
 
 def test_signature_matches_the_documented_formula() -> None:
-    from bot.channels.zalo_oa import signature
+    from bot.channels.zalo_oa_api import signature
 
     event = {"app_id": APP_ID, "timestamp": "1700000000000", "event_name": "follow"}
     raw, headers = FakeZaloOa.sign(event)

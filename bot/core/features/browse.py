@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.content.schema import Place, Province, Tour
-from bot.core import answers
+from bot.core import answers, events
 from bot.core.engine import Engine, item_answer
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
@@ -57,7 +57,7 @@ class BrowseFeature:
         """The events list, the tours, or the provinces to browse places by."""
         pack = self._engine.pack
         if what == "events":
-            return self._engine._events_list(turn.today, lang, None, set(), None)
+            return events.listing(pack, turn.today, lang, None, set())
         if what == "tours":
             tours = [t for t in pack.items.values() if isinstance(t, Tour)]
             return Reply(
