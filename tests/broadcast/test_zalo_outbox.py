@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from bot.broadcast.service import Actor
-from bot.channels.zalo_oa import OUTSIDE_WINDOW, ZaloOaSender
+from bot.channels.zalo_oa_api import OUTSIDE_WINDOW, ZaloOaSender
 from bot.store.db import connect
 from bot.store.zalo import OaInteractions
 from tests.broadcast.helpers import running, until, wired
