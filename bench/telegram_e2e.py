@@ -6,7 +6,7 @@ the first ``sendMessage`` for that update), check that no reply is lost, duplica
 out of order, and compare the channel's per-chat ordered concurrency with strictly
 sequential processing (the baseline) and with PTB's default httpx transport, under the
 same load. The core runs in a process of its own, as ``tourbot run`` serves by default
-(bot/core_process.py); one more mode keeps it in the bot's process, for comparison. A
+(bot/coreproc/); one more mode keeps it in the bot's process, for comparison. A
 burst (all updates queued at once) shows the ceiling of each mode; the core called
 directly, without Telegram, shows the ceiling of any channel.
 
@@ -51,7 +51,7 @@ from bot.config import Settings  # noqa: E402
 from bot.content.loader import require_content  # noqa: E402
 from bot.core.models import Inbound, Reply  # noqa: E402
 from bot.core.ports import Conversation  # noqa: E402
-from bot.core_process import CoreProcess  # noqa: E402
+from bot.coreproc.supervisor import CoreProcess  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram  # noqa: E402
 
 TAG_RE = re.compile(r"\[u(\d+)\.(\d+)\]")

@@ -46,23 +46,39 @@ class App:
     users: Users
     questions: Questions
     docs: Docs
-    engine: Engine
-    conversation: Dispatcher
+    content: Content
+    # None when another process answers (``tourbot run`` with its core process): this
+    # one then builds no search index.
+    engine: Engine | None
+    conversation: Dispatcher | None
     broadcasting: Broadcasting | None = None
+
+    @property
+    def pack(self) -> ContentPack:
+        return self.content.pack
 
     async def reload_content(self, pack: ContentPack | None = None) -> ContentPack:
         """Serve ``pack``, by default the content folder loaded again; on any problem keep
         serving the last good pack."""
         if pack is None:
             pack = require_content(self.settings.content_dir)  # raises ContentError
-        index = await SearchIndex.open(pack, self.docs)
-        self.engine.pack, self.engine.index = pack, index
+        if self.engine is not None:
+            index = await SearchIndex.open(pack, self.docs)
+            self.engine.pack, self.engine.index = pack, index
+        self.content.pack = pack
         return pack
 
     async def close(self) -> None:
         if self.broadcasting is not None:
             await self.broadcasting.close()
         await self.db.close()
+
+
+@dataclass
+class Content:
+    """The content pack being served; replaced whole on a reload."""
+
+    pack: ContentPack
 
 
 @contextlib.contextmanager
@@ -134,12 +150,15 @@ async def build_app(
     *,
     broadcasting: bool = True,
     pack: ContentPack | None = None,
+    answering: bool = True,
 ) -> App:
     """Open the database, load and index the content, and wire the conversation.
 
     ``broadcasting`` adds the announcements outbox and the staff commands; one-shot
     commands such as ``tourbot ask`` leave it out to start faster. ``pack``, when given,
     is served instead of the content folder (the core process gets its parent's).
+    Without ``answering`` there is no index, engine or conversation: the process only
+    serves channels and announcements for a core process that answers.
     """
     load_catalogs()
     with _collector_paused():
@@ -148,21 +167,24 @@ async def build_app(
         db = await connect(settings.db)
         try:
             docs = Docs(db)
-            index = await SearchIndex.open(pack, docs)
+            index = await SearchIndex.open(pack, docs) if answering else None
         except BaseException:
             await db.close()
             raise
     users, questions = Users(db), Questions(db)
-    engine = Engine(pack, index, docs, settings.default_lang)
+    content = Content(pack)
     outbox = None
     if broadcasting:
         from bot.broadcast.runtime import Broadcasting
 
-        outbox = await Broadcasting.open(settings, lambda: engine.pack)
+        outbox = await Broadcasting.open(settings, lambda: content.pack)
+    if index is None:
+        return App(settings, db, users, questions, docs, content, None, None, outbox)
+    engine = Engine(pack, index, docs, settings.default_lang)
     today = today or clock(settings.timezone)
     staff = staff_feature(outbox, settings) if outbox is not None else None
     dispatcher = build_dispatcher(engine, users, questions, today, settings.default_lang, staff)
-    return App(settings, db, users, questions, docs, engine, dispatcher, outbox)
+    return App(settings, db, users, questions, docs, content, engine, dispatcher, outbox)
 
 
 __all__ = ["App", "ContentError", "build_app"]

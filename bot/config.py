@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", alias="TOURBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="TOURBOT_WEBHOOK_PORT")
     # `tourbot run` answers in a second process, so that the messenger side and the core
-    # use two CPU cores (bot/core_process.py); off, everything runs in one process.
+    # use two CPU cores (bot/coreproc/); off, everything runs in one process.
     core_process: bool = Field(default=True, alias="TOURBOT_CORE_PROCESS")
 
     @field_validator("staff_ids", mode="before")

@@ -1,4 +1,4 @@
-"""The core in a child process (``bot.core_process``): a real child, a real SQLite file,
+"""The core in a child process (``bot.coreproc``): a real child, a real SQLite file,
 the bundled content; what a channel sees is the same as with the core in-process."""
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from bot.config import PROJECT_DIR, Settings
 from bot.content.loader import ContentError, ContentPack, require_content
 from bot.core import models
 from bot.core.models import Button, Inbound, ItemRef, Location, Reply, Venue
-from bot.core_process import HEADER, CoreFailed, CoreProcess, CoreUnavailable, _frame
+from bot.coreproc.supervisor import CoreFailed, CoreProcess, CoreUnavailable
+from bot.coreproc.wire import HEADER
+from bot.coreproc.wire import frame as _frame
 from tests.broadcast.helpers import until
 from tests.conftest import make_settings
 

@@ -46,6 +46,7 @@ async def chat(
     try:
         user = await app.users.touch(console.CHANNEL, user_id, None)
         lang = user.lang or settings.default_lang
+        assert app.conversation is not None  # built to answer
         return await console.chat(
             app.conversation, user_id, lang, stdin or sys.stdin, stdout or sys.stdout
         )
@@ -62,6 +63,7 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_app
 
     app = await build_app(settings, broadcasting=False)
+    assert app.engine is not None and app.conversation is not None  # built to answer
     try:
         today = args.today or app.conversation.today()
         lines = sys.stdin if args.question == "-" else [args.question]

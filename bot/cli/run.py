@@ -17,7 +17,7 @@ from bot.core.outbound import Sender
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.core_process import CoreProcess
+    from bot.coreproc.supervisor import CoreProcess
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _reload(app: App, core: CoreProcess | None) -> None:
     """Validate content/ once, then serve it: the core process first, since it owns the
-    search index in the shared database; this process then finds the index current and
-    only refreshes its own copy (announcements and reminders read the pack)."""
+    search index in the shared database; this process then swaps its pack (announcements
+    and reminders read it), and re-indexes only when it answers itself."""
     from bot.content.loader import ContentError, require_content
 
     try:
@@ -81,17 +81,20 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
     from bot.core.ports import Conversation
-    from bot.core_process import CoreProcess
+    from bot.coreproc.supervisor import CoreProcess
 
-    # This process keeps the whole app: the announcements worker and the Zalo channels
-    # use its database connection and content (reminders). Messages go to ``conversation``.
-    app = await build_app(settings)
+    # This process keeps the database, the content and the announcements worker (the
+    # Zalo channels use its connection; reminders read the pack). With a core process it
+    # builds no search index: the core answers. Messages go to ``conversation``.
+    app = await build_app(settings, answering=not settings.core_process)
     core: CoreProcess | None = None
-    conversation: Conversation = app.conversation
     try:
         if settings.core_process:
-            core = await CoreProcess.start(settings, app.engine.pack)
-            conversation = core
+            core = await CoreProcess.start(settings, app.pack)
+            conversation: Conversation = core
+        else:
+            assert app.conversation is not None  # built with answering=True
+            conversation = app.conversation
     except BaseException:
         await app.close()
         raise

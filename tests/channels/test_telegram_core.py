@@ -14,7 +14,7 @@ import pytest
 from bot.app import App
 from bot.channels.telegram import TelegramApp, build_application
 from bot.content.loader import require_content
-from bot.core_process import CoreProcess
+from bot.coreproc.supervisor import CoreProcess
 from tests import conftest
 from tests.broadcast.helpers import until
 from tests.channels.conftest import FAST, make_settings, polling, to

@@ -1,66 +1,35 @@
-"""The conversation core in a process of its own, behind the ``Conversation`` port.
-
-A Python process computes on one CPU core at a time. Under load, python-telegram-bot
-and aiohttp take about half of the CPU an update costs and the core (search, calendar,
-replies) the other half (bench/telegram_e2e.py); with the core in a child process the
-two halves run on two cores, and replies wait less in the event loop's queue.
-
-``CoreProcess`` has the three methods of the dispatcher that channels call, so a
-channel cannot tell it apart. The child builds the same app as ``tourbot run`` does
-(its own database connections and search index) from the content pack the parent has
-accepted, never from the disk on its own: a child restarted after a refused reload
-serves the last good content. It answers many calls at once, as the dispatcher does
-in-process; a chat's messages stay in order because the channel waits for each answer
-before it sends the next message of that chat.
-
-Frames on a socket pair: a 4-byte length, then a pickle. Pickle is safe here: both
-ends are this program (the child refuses to start if the code on disk changed since
-the parent started), and a socket pair has no name that another process could open.
-If the child dies or stops answering, the calls in flight fail with
-``CoreUnavailable`` (the channel apologises) and the next call starts a new child.
-"""
+"""The parent's side of the core process: a ``Conversation`` whose calls run in a child
+that it starts, watches, restarts with back-off, reloads and stops."""
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
-import copyreg
-import dataclasses
-import hashlib
-import io
 import itertools
 import logging
 import multiprocessing
 import multiprocessing.util  # registers its exit handler before ours (they run in reverse)
-import operator
-import pickle
-import signal
 import socket
-import struct
 import time
-import weakref
-from collections.abc import Callable
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import service
 from bot.config import Settings
 from bot.content.loader import ContentPack
-from bot.core.models import Button, Inbound, ItemRef, Location, Reply, Venue
+from bot.core.models import Inbound, Reply
+from bot.coreproc.child import child_main
+from bot.coreproc.cleanup import children
+from bot.coreproc.wire import READY, code_version, frame, read_frame
 
 if TYPE_CHECKING:
-    from bot.app import App
+    pass
 
 log = logging.getLogger(__name__)
 
-HEADER = struct.Struct("!I")
 START_TIMEOUT = 120.0  # content indexing on a slow machine; also bounds a reload
 CALL_TIMEOUT = 30.0  # a child silent this long with calls pending is killed and replaced
 RESTART_PAUSE = 1.0  # between two starts, so a child that keeps dying cannot spin
 MAX_BACKOFF = 60.0  # after failed starts, calls fail at once for up to this long
-READY = -1  # the id of the child's first frame
 
 
 class CoreUnavailable(RuntimeError):
@@ -70,54 +39,6 @@ class CoreUnavailable(RuntimeError):
 
 class CoreFailed(RuntimeError):
     """The core raised an exception (logged in full by the child) while answering."""
-
-
-def code_version() -> str:
-    """Names, sizes and modification times of the bot's modules and migrations.
-
-    A child is a fresh interpreter that imports ``bot`` from the disk: after a deploy
-    under a running bot it would run new code (new frames, new migrations) beside the
-    old parent. Parent and child compare this and the child refuses to start."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.sql")]):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
-def _by_position(model: type[Any]) -> Callable[[Any], tuple[type[Any], tuple[Any, ...]]]:
-    """Pickle a model as its constructor's arguments. The default for slotted
-    dataclasses calls ``dataclasses.fields()`` for every object, both ways: this halves
-    the cost of a frame (~140 → ~75 µs for a reply list)."""
-    names = [f.name for f in dataclasses.fields(model)]
-    if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
-        (name,) = names
-        return lambda obj: (model, (getattr(obj, name),))
-    values = operator.attrgetter(*names)
-    return lambda obj: (model, values(obj))
-
-
-_REDUCERS: dict[type[Any], Callable[[Any], Any]] = {
-    **copyreg.dispatch_table,
-    **{m: _by_position(m) for m in (Inbound, Location, Reply, Button, ItemRef, Venue)},
-}
-
-
-def _frame(obj: object) -> bytes:
-    buffer = io.BytesIO()
-    buffer.write(bytes(HEADER.size))  # the length, filled in below
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _REDUCERS
-    pickler.dump(obj)
-    frame = buffer.getbuffer()
-    HEADER.pack_into(frame, 0, len(frame) - HEADER.size)
-    return bytes(frame)
-
-
-async def _read_frame(reader: asyncio.StreamReader) -> Any:
-    (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
-    return pickle.loads(await reader.readexactly(size))
 
 
 class CoreProcess:
@@ -208,7 +129,7 @@ class CoreProcess:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[call_id] = future
         try:
-            writer.write(_frame((call_id, op, args)))
+            writer.write(frame((call_id, op, args)))
             await writer.drain()
             ok, value = await asyncio.wait_for(future, timeout)
         except TimeoutError:
@@ -280,7 +201,7 @@ class CoreProcess:
         ours, theirs = socket.socketpair()
         context = multiprocessing.get_context("spawn")  # no fork of a running event loop
         process = context.Process(
-            target=_child_main,
+            target=child_main,
             args=(theirs, self._settings, _log_level()),
             name="tourbot-core",
             daemon=True,  # never outlives the bot
@@ -293,16 +214,16 @@ class CoreProcess:
         finally:
             theirs.close()
         self._process = process  # joined by the next _stop_child, whatever happens below
-        _children.add(process)
+        children.add(process)
         reader, writer = await asyncio.open_connection(sock=ours)
 
         async def handshake() -> tuple[int, bool, Any]:
             # The pack goes over the socket, not in the spawn arguments: multiprocessing
             # writes those with a blocking write into a 64 KiB pipe, which froze the loop
             # for ~0.5 s per start, and for good if the child died while importing.
-            writer.write(_frame((self._code, self._pack)))
+            writer.write(frame((self._code, self._pack)))
             await writer.drain()
-            answer: tuple[int, bool, Any] = await _read_frame(reader)
+            answer: tuple[int, bool, Any] = await read_frame(reader)
             return answer
 
         try:
@@ -328,7 +249,7 @@ class CoreProcess:
     ) -> None:
         try:
             while True:
-                call_id, ok, value = await _read_frame(reader)
+                call_id, ok, value = await read_frame(reader)
                 self._last_frame = time.monotonic()
                 future = self._pending.get(call_id)
                 if future is not None and not future.done():
@@ -375,86 +296,3 @@ def _retrieve(task: asyncio.Task[None]) -> None:
     # "exception never retrieved"; its failure was logged and is in the backoff.
     if not task.cancelled():
         task.exception()
-
-
-_children: weakref.WeakSet[BaseProcess] = weakref.WeakSet()
-
-
-@atexit.register
-def _kill_children() -> None:
-    """A program that exits without ``close()``: the child ignores SIGTERM (see
-    ``_child_main``), so multiprocessing's own clean-up, which runs after this one
-    (registered earlier), would wait for it; its answers have nowhere to go anyway."""
-    for process in list(_children):
-        if process.is_alive():
-            process.kill()
-            process.join(5)
-
-
-# -- the child ---------------------------------------------------------------------------
-def _child_main(sock: socket.socket, settings: Settings, log_level: int) -> None:
-    # The parent alone decides when the child stops: it closes the socket (or dies, which
-    # closes it too). Ctrl-C, a hang-up and a supervisor's SIGTERM reach the whole
-    # process group; obeyed here, they would fail the calls the parent is draining.
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)
-    logging.basicConfig(
-        level=log_level, format="%(asctime)s %(levelname)s core: %(name)s: %(message)s"
-    )
-    service.run(_serve(sock, settings))
-
-
-async def _serve(sock: socket.socket, settings: Settings) -> int:
-    from bot.app import build_app
-
-    reader, writer = await asyncio.open_connection(sock=sock)
-    try:
-        code, pack = await _read_frame(reader)  # the parent's code version and content
-        if code_version() != code:
-            raise RuntimeError("the code on disk changed since tourbot started: restart it")
-        app = await build_app(settings, pack=pack)
-    except Exception as exc:
-        log.exception("core process could not start")
-        writer.write(_frame((READY, False, str(exc))))
-        await writer.drain()
-        return 1
-    service.settle_heap()
-    writer.write(_frame((READY, True, None)))
-    tasks: set[asyncio.Task[None]] = set()
-    try:
-        while True:
-            try:
-                call_id, op, args = await _read_frame(reader)
-            except (asyncio.IncompleteReadError, ConnectionError):
-                break  # the parent closed the socket (or died): finish and exit
-            task = asyncio.create_task(_answer(app, writer, call_id, op, args))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        await asyncio.gather(*tasks)
-    finally:
-        await app.close()
-    return 0
-
-
-async def _answer(
-    app: App, writer: asyncio.StreamWriter, call_id: int, op: str, args: tuple[Any, ...]
-) -> None:
-    conversation = app.conversation
-    try:
-        value: object = None
-        if op == "handle":
-            value = await conversation.handle(*args)
-        elif op == "cards":
-            value = await conversation.cards(*args)
-        elif op == "mark_blocked":
-            await conversation.mark_blocked(*args)
-        elif op == "reload_content":
-            await app.reload_content(*args)
-        else:
-            raise ValueError(f"unknown call {op!r}")
-        frame = _frame((call_id, True, value))
-    except Exception as exc:
-        log.exception("core: %s failed", op)
-        frame = _frame((call_id, False, f"{type(exc).__name__}: {exc}"))
-    if not writer.is_closing():
-        writer.write(frame)
