@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import functools
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,3 +178,8 @@ async def until(predicate: Callable[[], Any], within: float = 10.0, every: float
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(every)
+
+
+async def statuses(w: Wired, ident: int) -> Counter[str]:
+    rows = await w.bc.db.all("SELECT status FROM deliveries WHERE announcement_id = ?", (ident,))
+    return Counter(row[0] for row in rows)

@@ -8,8 +8,6 @@ from typing import Self
 
 from aiohttp import web
 
-from bot.channels.zalo_common import start_site
-
 
 class LoopbackServer(abc.ABC):
     """Use ``async with Fake() as fake:``; subclasses add their routes in ``routes``."""
@@ -30,7 +28,13 @@ class LoopbackServer(abc.ABC):
     async def start(self) -> None:
         app = web.Application()
         self.routes(app)
-        self._runner, self.port = await start_site(app, "127.0.0.1", 0, backlog=self.backlog)
+        # Independent of the bot's own server code: a fake must not share the code it checks.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=self.backlog)
+        await site.start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
 
     async def stop(self) -> None:
         self.closing()
