@@ -71,7 +71,7 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         r"\b(?:dat|book|dang ky|giu|thue) (?:giup |ho |cho )?(?:toi |minh |em |tui |me )?"
         r"(?:\S+ )?(?:phong|ve|tour|cho|ban|xe|khach san|homestay|nha nghi|room|rooms|hotel"
         r"|tickets?|table|seats?|a tour|homestay)\b|\bbook(?:ing)?\b|\breserv|\bcon phong\b"
-        r"|\bkhach san\b|\bnha nghi\b|\bhomestay\b|\bhotels?\b|\bhostel\b|\bresort\b"
+        r"|\bkhach san\b|\bnha nghi\b|\bhomestay\b|\bhotels?\b|\bhostel\b"
         r"|\bwhere (?:can|should|do) (?:i|we) stay\b|\bcho (?:ngu|nghi|o)\b|\bnghi (?:dem|lai) o"
         r"\b|\bthue xe\b|\brent (?:a )?(?:car|bike|motorbike|scooter)\b|\bdat (?:phong|ve|tour)\b",
     ),
@@ -81,7 +81,7 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         r"|\bbao nhieu do\b|\brain(?:s|ing|y)?\b|\bsnow(?:s|ing)?\b|\bumbrella\b|\bsunny\b"
         r"|\b(?:troi|se|sap) mua\b|\bco mua (?:khong|to|nhieu|ko)\b|\bmua (?:to|phun|rao|bao)\b"
         r"|\btroi (?:nang|lanh|ret|nong|am|mat|dep)\b|\bnang (?:khong|hay mua|nong)\b"
-        r"|\b(?:lanh|ret|nong) (?:khong|lam khong|qua khong)\b|\bco bao\b"
+        r"|\b(?:lanh|ret|nong) (?:khong|lam khong|qua khong)\b|\bco bao (?:khong|to|lon)\b"
         r"|\b(?:how )?(?:cold|hot|warm) (?:is it|will it)\b|\bis it (?:cold|hot|warm)\b",
     ),
     (
@@ -103,18 +103,18 @@ _CUES: tuple[tuple[Intent, str], ...] = (
     (
         Intent.PRICE,
         r"\bgia (?:bao nhieu|the nao|ca|re|dat|tour|phong|ra sao|sao|khoang|bn|tien)\b"
-        r"|^gia\b|\bbao nhieu tien\b|\b(?:het|ton|mat) (?:khoang )?bao nhieu\b(?! (?:km|ngay"
+        r"|^gia$|\bgia (?:ve )?xname\b|\bbao nhieu tien\b|\b(?:het|ton|mat) (?:khoang )?bao nhieu\b(?! (?:km|ngay"
         r"|gio|thoi gian|lau))|\bchi phi\b|\bton kem\b|\b(?:co )?(?:dat|mac|re) (?:khong|ko|qua)"
         r"\b|\bhow much\b|\bprices?\b|\bcosts?\b|\bexpensive\b|\bcheap\b|\bbudget\b|\bpricing\b",
     ),
     (
         Intent.LUNAR_DATE,
-        r"\bam lich\b|\blich am\b|\bduong lich\b|\blunar\b|\btet\b|\bram\b|\bmung (?:may|1|mot)"
-        r"\b|\btrung thu\b|\bmid autumn\b|\bdoan ngo\b|\bvu lan\b|\bnew year\b",
+        r"^(?!.*\b(?:le hoi|festivals?|hoi|gio|events?|su kien)\b).*(?:\bam lich\b|\blich am\b|\bduong lich\b|\blunar\b|\btet\b|\bram\b|\bmung (?:may|1|mot)"
+        r"\b|\btrung thu\b|\bmid autumn\b|\bdoan ngo\b|\bvu lan\b|\bnew year\b)",
     ),
     (
         Intent.DIRECTIONS,
-        r"\bbang (?:gi|cach nao|phuong tien gi|xe gi)\b|\bduong (?:di|den|toi|ra|len)\b"
+        r"(?<!lam )\bbang (?:gi|cach nao|phuong tien gi|xe gi)\b|\bduong (?:di|den|toi|ra|len)\b"
         r"|\bchi duong\b|\bbao xa\b|\bbao nhieu (?:km|cay so|kilomet)\b|\bmat (?:khoang )?bao"
         r" lau\b|\bdi (?:\S+ ){0,4}(?:nhu the nao|the nao|ra sao)\b|\bxe (?:khach|buyt|bus)\b"
         r"|\btau hoa\b|\bhow far\b|\bget (?:there|to|from)\b|\bdirections?\b|\bdistance\b"
@@ -130,7 +130,8 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         r"|\bplan (?:a|my|our|the)? ?(?:trip|day|weekend|visit)\b|\bgoi y (?:lich|cho|di|diem"
         r"|tour)\b|\bnen di dau\b|\bdi dau choi\b|\bwhere should (?:i|we) go\b"
         r"|\bwhat do you (?:suggest|recommend)\b|\b(?:weekend|cuoi tuan) (?:free|ranh|nay nen"
-        r"|nen)\b|\bwe have (?:a|the) weekend\b",
+        r"|nen)\b|\bwe have (?:a|the) weekend\b|\b(?:thich|like|love|into) .*\b(?:di dau|where"
+        r" (?:should|to|can)|suggest|goi y)\b",
     ),
     (
         Intent.LIST,
@@ -161,7 +162,7 @@ _SMALL_TALK: tuple[tuple[Intent, str], ...] = (
     (
         Intent.GOODBYE,
         r"tam biet|bye|bye bye|goodbye|good bye|see you|see you later|hen gap lai|good night"
-        r"|chuc ngu ngon|talk to you later|thoi minh di day|minh di day|that s all",
+        r"|chuc ngu ngon|bai bai|talk to you later|thoi minh di day|minh di day|that s all",
     ),
     (
         Intent.GREETING,

@@ -27,12 +27,13 @@ _ABOUT_ITEM = frozenset({Intent.LUNAR_DATE, Intent.LIST, Intent.TRIP_PLAN})
 
 
 class Understanding:
-    """Understands single messages; build it once (trains the n-gram model, ~20 ms).
+    """Understands single messages; build it once (trains the n-gram model, ~40 ms).
 
     ``gazetteer`` maps every way of naming a province (old and new names, folded or not)
     to its id; ``names`` does the same for other items (places, events, tours), so their
     names are neither mistaken for cue words ("Giá Sơn" is not a price) nor for provinces.
-    ``gazetteer_from`` builds both from content items.
+    ``gazetteer_from`` builds both from content items. ``method`` ("hybrid", "rules",
+    "ngram") and the ``ngram_*`` settings exist for bench/intents.py.
     """
 
     def __init__(
@@ -41,14 +42,18 @@ class Understanding:
         names: Mapping[str, str] | None = None,
         examples: Examples | None = None,
         method: str = "hybrid",
+        ngram_min: float = NGRAM_MIN,
+        ngram_margin: float = NGRAM_MARGIN,
+        ngram_mode: str = "centroid",
     ) -> None:
         if method not in ("hybrid", "rules", "ngram"):
             raise ValueError(f"unknown method {method!r}")
         self.method = method
+        self.ngram_min, self.ngram_margin = ngram_min, ngram_margin
         self.examples = examples or load_examples()
         self.normalize = Normalizer(self.examples.shorthand, gazetteer, names)
         training = [(self.normalize(t).text, label) for t, label in self.examples.pairs()]
-        self.ngram = NgramClassifier(training)
+        self.ngram = NgramClassifier(training, mode=ngram_mode)
 
     def understand(self, text: str, today: dt.date | None = None) -> Parse:
         """The intent, confidence and slots of one message (``today`` resolves dates)."""
@@ -79,8 +84,8 @@ class Understanding:
             and not is_elliptic(norm, aspect_of(norm.text))
             and guess not in _NGRAM_NEVER
             and not (guess in _ABOUT_ITEM and NAME_MASK in norm.masked)
-            and score >= NGRAM_MIN
-            and margin >= NGRAM_MARGIN
+            and score >= self.ngram_min
+            and margin >= self.ngram_margin
         ):
             return guess, score, "ngram"
         return Intent.QUESTION, max(0.5, 1.0 - score), "fallback"
