@@ -58,6 +58,16 @@ class NgramClassifier:
             vectors = [(_normalised(acc), li) for li, acc in enumerate(sums)]
         self._owner = [li for _vec, li in vectors]
         self._rows = [vec for vec, _li in vectors]
+        # Centroids by gram: idf(g) * weight of g in each centroid, so a query is scored
+        # by summing columns of these tuples (zip and sum run in C).
+        self._by_gram: dict[str, tuple[float, ...]] = {}
+        if mode == "centroid":
+            zero = (0.0,) * len(self.labels)
+            for li, vec in enumerate(self._rows):
+                for g, w in vec.items():
+                    column = list(self._by_gram.get(g, zero))
+                    column[li] = w * self._idf[g]
+                    self._by_gram[g] = tuple(column)
 
     def _vector(self, counts: Counter[str]) -> Vector:
         idf, unseen = self._idf, self._unseen_idf
@@ -69,7 +79,10 @@ class NgramClassifier:
 
     def scores(self, text: str) -> list[tuple[str, float]]:
         """Every intent with its similarity to ``text`` (0..1), best first."""
-        query = self._vector(grams(text[:MAX_CHARS], self.n_min, self.n_max))
+        counts = grams(text[:MAX_CHARS], self.n_min, self.n_max)
+        if self.mode == "centroid":
+            return self._centroid_scores(counts)
+        query = self._vector(counts)
         keys = list(query)
         weights = list(query.values())
         best = [0.0] * len(self.labels)
@@ -80,6 +93,21 @@ class NgramClassifier:
             li = self._owner[row]
             if score > best[li]:
                 best[li] = score
+        return sorted(zip(self.labels, best, strict=True), key=lambda p: -p[1])
+
+    def _centroid_scores(self, counts: Counter[str]) -> list[tuple[str, float]]:
+        idf, unseen, by_gram = self._idf, self._unseen_idf, self._by_gram
+        columns = []
+        norm2 = 0.0
+        for g, c in counts.items():
+            tf = 1.0 if c == 1 else 1.0 + math.log(c)
+            norm2 += (idf.get(g, unseen) * tf) ** 2
+            column = by_gram.get(g)
+            if column is not None:
+                columns.append(column if c == 1 else tuple(x * tf for x in column))
+        norm = math.sqrt(norm2) or 1.0
+        sums = [sum(col) / norm for col in zip(*columns, strict=True)] if columns else []
+        best = sums or [0.0] * len(self.labels)
         return sorted(zip(self.labels, best, strict=True), key=lambda p: -p[1])
 
     def classify(self, text: str) -> tuple[str, float, float]:

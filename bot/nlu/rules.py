@@ -103,14 +103,17 @@ _CUES: tuple[tuple[Intent, str], ...] = (
     (
         Intent.PRICE,
         r"\bgia (?:bao nhieu|the nao|ca|re|dat|tour|phong|ra sao|sao|khoang|bn|tien)\b"
-        r"|^gia$|\bgia (?:ve )?xname\b|\bbao nhieu tien\b|\b(?:het|ton|mat) (?:khoang )?bao nhieu\b(?! (?:km|ngay"
+        r"|^gia$|\bgia (?:ve )?xname\b|\bbao nhieu tien\b"
+        r"|\b(?:het|ton|mat) (?:khoang )?bao nhieu\b(?! (?:km|ngay"
         r"|gio|thoi gian|lau))|\bchi phi\b|\bton kem\b|\b(?:co )?(?:dat|mac|re) (?:khong|ko|qua)"
         r"\b|\bhow much\b|\bprices?\b|\bcosts?\b|\bexpensive\b|\bcheap\b|\bbudget\b|\bpricing\b",
     ),
     (
         Intent.LUNAR_DATE,
-        r"^(?!.*\b(?:le hoi|festivals?|hoi|gio|events?|su kien)\b).*(?:\bam lich\b|\blich am\b|\bduong lich\b|\blunar\b|\btet\b|\bram\b|\bmung (?:may|1|mot)"
-        r"\b|\btrung thu\b|\bmid autumn\b|\bdoan ngo\b|\bvu lan\b|\bnew year\b)",
+        r"^(?!.*\b(?:le hoi|festivals?|hoi|gio|events?|su kien)\b)"  # a festival is content
+        r".*(?:\bam lich\b|\blich am\b|\bduong lich\b|\blunar\b|\btet\b|\bram\b"
+        r"|\bmung (?:may|1|mot)\b|\btrung thu\b|\bmid autumn\b|\bdoan ngo\b|\bvu lan\b"
+        r"|\bnew year\b)",
     ),
     (
         Intent.DIRECTIONS,

@@ -133,6 +133,7 @@ _ASPECT_BY_INTENT = {
     Intent.OPENING_HOURS: Aspect.HOURS,
 }
 _FILLER = STOPWORDS | GENERIC | {"s", "t", "z", "nhi", "ha", "vay", "the", "ad", "else", "con"}
+_FILLER |= {"no", "do", "ay", "kia", "it", "its", "there", "they", "them", "cho"}
 _DATE_TRIGGER_RE = re.compile(
     r"\d|\b(?:thang|nam|tet|ram|mung|hom|mai|tuan|ngay|today|tomorrow|tonight|week|weekend"
     r"|month|year|lunar|xuan|he|thu|dong|spring|summer|autumn|fall|winter|monday|tuesday"
@@ -233,7 +234,11 @@ def extract(text: str, norm: Normalized, intent: Intent, today: dt.date) -> Slot
     interests = tuple(k for k, rx in _INTEREST_RES.items() if rx.search(masked))
     list_kind = next((k for k, rx in _KIND_RES.items() if rx.search(masked)), None)
     list_tag = next((k for k, rx in _TAG_RES.items() if rx.search(masked)), None)
-    month, year, window = _dates(text, plain, today)
+    # A question's dates are the engine's business (it cuts the phrase out of the search);
+    # parsing them here again would double the cost of most messages.
+    month, year, window = (
+        (None, None, None) if intent is Intent.QUESTION else _dates(text, plain, today)
+    )
     target = None
     if intent is Intent.SWITCH_LANGUAGE:
         target = "en" if _EN_RE.search(plain) else "vi" if _VI_RE.search(plain) else None
