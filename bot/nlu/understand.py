@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from bot.content.schema import Item, Province
 from bot.nlu import rules
 from bot.nlu.data import Examples, load_examples
 from bot.nlu.ngram import NgramClassifier
@@ -13,6 +13,9 @@ from bot.nlu.normalize import NAME_MASK, Normalized, Normalizer
 from bot.nlu.parse import Intent, Parse
 from bot.nlu.slots import aspect_of, extract, is_elliptic, option_number
 from bot.search.text import tokens
+
+if TYPE_CHECKING:  # importing the schema loads pydantic: the caller has the items already
+    from bot.content.schema import Item
 
 # The n-gram model decides only when it is this sure, and this far ahead of the
 # runner-up (bench/intents.py chose the values on the held-out split).
@@ -109,7 +112,7 @@ def gazetteer_from(items: Iterable[Item]) -> tuple[dict[str, str], dict[str, str
     names: dict[str, str] = {}
     for item in items:
         aliases = [item.name.vi, item.name.en, *item.aliases]
-        if isinstance(item, Province):
+        if item.kind == "province":
             for alias in aliases:
                 provinces.setdefault(alias, item.id)
         elif item.kind != "faq":
