@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate the content folder")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--report", action="store_true", help="what staff should re-check")
 
     from bot.cli_calendar import add_calendar_commands
 
@@ -75,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     settings = _settings(args)
     if args.command == "content":
-        return content_check(settings, args.json)
+        return content_check(settings, args.json, args.report)
     if args.command == "ask":
         return asyncio.run(ask(settings, args))
     if args.command == "chat":
@@ -101,36 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_calendar_command(settings, args)
 
 
-def content_check(settings: Settings, as_json: bool) -> int:
+def content_check(settings: Settings, as_json: bool, review: bool = False) -> int:
     """``tourbot content check``: every problem as ``file: field: message``."""
-    from collections import Counter
+    from bot.content.report import content_check as check
 
-    from bot.content.loader import load_content
-
-    pack, problems = load_content(settings.content_dir)
-    if as_json:
-        counts = Counter(i.kind for i in pack.items.values()) if pack else Counter()
-        print(
-            json.dumps(
-                {
-                    "counts": dict(sorted(counts.items())),
-                    "errors": [
-                        {"file": p.file, "field": p.field, "message": p.message} for p in problems
-                    ],
-                },
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for problem in problems:
-            print(problem)
-        if pack is not None:
-            counts = Counter(i.kind for i in pack.items.values())
-            summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-            print(f"ok: {len(pack.items)} items ({summary})")
-        else:
-            print(f"{len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    return check(settings.content_dir, as_json, review)
 
 
 async def ask(settings: Settings, args: argparse.Namespace) -> int:
