@@ -20,6 +20,7 @@ KIND_LABELS = {
     "heritage": "Heritage",
     "faq": "FAQ",
     "programme": "Programme",
+    "dish": "Dish",
 }
 
 
