@@ -109,14 +109,26 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load_content(root: Path) -> tuple[ContentPack | None, list[Problem]]:
-    """Read and validate ``root``; return the pack (None when there are problems) and them."""
+@dataclass
+class Scan:
+    """Every item that validated on its own, and every problem, references included.
+
+    ``tourbot content check`` reports on the items even when others are broken; the bot
+    only ever gets a pack without problems (``load_content``)."""
+
+    items: dict[str, Item]
+    files: dict[str, str]  # id -> relative file path
+    problems: list[Problem]
+
+
+def scan_content(root: Path) -> Scan:
+    """Read and validate every file under ``root``, collecting all problems."""
     problems: list[Problem] = []
     items: dict[str, Item] = {}
     files: dict[str, str] = {}
     broken: set[str] = set()  # ids of files that failed: references to them are not news
     if not root.is_dir():
-        return None, [Problem(str(root), "(folder)", "content folder not found")]
+        return Scan({}, {}, [Problem(str(root), "(folder)", "content folder not found")])
     for kind in KINDS:
         if not (root / kind).is_dir():
             problems.append(Problem(f"{root.name}/{kind}", "(folder)", "missing kind folder"))
@@ -151,10 +163,32 @@ def load_content(root: Path) -> tuple[ContentPack | None, list[Problem]]:
             continue
         items[item.id] = item  # type: ignore[assignment]
         files[item.id] = rel
+        problems += _check_cited(items[item.id], rel)
     problems += _check_references(items, files, broken)
-    if problems:
-        return None, problems
-    return ContentPack(items=items, fingerprint=fingerprint(root), files=files), []
+    return Scan(items, files, problems)
+
+
+def load_content(root: Path) -> tuple[ContentPack | None, list[Problem]]:
+    """Read and validate ``root``; return the pack (None when there are problems) and them."""
+    scan = scan_content(root)
+    if scan.problems:
+        return None, scan.problems
+    return ContentPack(items=scan.items, fingerprint=fingerprint(root), files=scan.files), []
+
+
+def _check_cited(item: Item, rel: str) -> list[Problem]:
+    """Opening hours and tickets cite one of the item's own sources, a dated one."""
+    problems: list[Problem] = []
+    urls = {source.url: i for i, source in enumerate(item.sources)}
+    for fld, url in item.cited():
+        i = urls.get(url)
+        if i is None:
+            problems.append(Problem(rel, fld, f"'{url}' is not the url of one of the sources"))
+        elif item.sources[i].date is None:
+            problems.append(
+                Problem(rel, f"sources[{i}].date", f"required: this source is cited by {fld}")
+            )
+    return problems
 
 
 _REF_KINDS = {
@@ -162,6 +196,8 @@ _REF_KINDS = {
     "partners": {"province"},
     "merged_into": {"province"},
     "places": {"place"},
+    "where": {"place"},
+    "events": {"event"},
 }
 
 
@@ -181,12 +217,16 @@ def _check_references(
             elif expected and target.kind not in expected:
                 kinds = "/".join(sorted(expected))
                 problems.append(
-                    Problem(files[item.id], fld, f"'{ref}' is a {target.kind}, not a {kinds}")
+                    Problem(files[item.id], fld, f"'{ref}' is {_a(target.kind)}, not {_a(kinds)}")
                 )
     counts = Counter(item.kind for item in items.values())
     if items and not counts.get("province"):
         problems.append(Problem("content/province", "(folder)", "no provinces"))
     return problems
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def require_content(root: Path) -> ContentPack:

@@ -6,10 +6,21 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
-KINDS = ("province", "place", "tour", "event", "heritage", "faq", "programme")
-Kind = Literal["province", "place", "tour", "event", "heritage", "faq", "programme"]
+KINDS = ("province", "place", "tour", "event", "heritage", "faq", "programme", "dish")
+Kind = Literal["province", "place", "tour", "event", "heritage", "faq", "programme", "dish"]
+CONFIDENCE = ("verified", "reported", "uncertain")
+Confidence = Literal["verified", "reported", "uncertain"]
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 40  # ids travel inside 64-byte button payloads
@@ -39,11 +50,37 @@ class Text(_Strict):
         return self.en if lang == "en" else self.vi
 
 
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    # Validated as pydantic's HttpUrl but kept as typed: the same string is compared with
+    # ``Practical.source`` and shown to staff, so it must not be normalised.
+    value = value.strip()
+    if any(c.isspace() for c in value):
+        raise ValueError("a URL has no spaces")
+    _HTTP_URL.validate_python(value)
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url)]
+"""An http(s) address a person can open."""
+
+
 class Source(_Strict):
-    """Where a fact comes from."""
+    """Where a fact comes from: a public page, with its publication date when known."""
 
     title: str = Field(min_length=1)
-    url: str | None = None
+    url: Url
+    date: dt.date | None = None
+
+
+class Practical(_Strict):
+    """Opening hours or tickets: only with a dated source, which must be among the item's."""
+
+    text: Text
+    as_of: dt.date
+    source: Url
 
 
 class Coordinates(_Strict):
@@ -112,6 +149,7 @@ class TourDay(_Strict):
     title: Text
     stops: list[str] = Field(default_factory=list)
     notes: Text | None = None
+    travel: Text | None = None  # rough distances/times between the stops, hedged
 
 
 class _Item(_Strict):
@@ -126,6 +164,8 @@ class _Item(_Strict):
     tags: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
+    confidence: Confidence
+    uncertain: list[Text] = Field(default_factory=list)  # facts staff should re-check
 
     @field_validator("id")
     @classmethod
@@ -141,6 +181,10 @@ class _Item(_Strict):
         refs = [("provinces", p) for p in self.provinces]
         refs += [("related", r) for r in self.related]
         return refs
+
+    def cited(self) -> list[tuple[str, str]]:
+        """(field, url) pairs that must be among the item's ``sources``."""
+        return []
 
 
 class Province(_Item):
@@ -160,8 +204,15 @@ class Province(_Item):
 
 class Place(_Item):
     kind: Literal["place"] = "place"
-    coordinates: Coordinates | None = None
-    address: Text | None = None
+    address: Text
+    coordinates: Coordinates
+    getting_there: Text | None = None
+    opening_hours: Practical | None = None
+    tickets: Practical | None = None
+
+    def cited(self) -> list[tuple[str, str]]:
+        pairs = [("opening_hours", self.opening_hours), ("tickets", self.tickets)]
+        return [(f"{name}.source", p.source) for name, p in pairs if p is not None]
 
 
 class Tour(_Item):
@@ -169,12 +220,13 @@ class Tour(_Item):
     duration_days: int = Field(ge=1)
     days: list[TourDay] = Field(min_length=1)
     best_time: Text | None = None
+    events: list[str] = Field(default_factory=list)  # festivals the tour can be timed with
 
     def references(self) -> list[tuple[str, str]]:
         refs = super().references()
         for i, day in enumerate(self.days):
             refs += [(f"days[{i}].stops", stop) for stop in day.stops]
-        return refs
+        return refs + [("events", e) for e in self.events]
 
 
 class Event(_Item):
@@ -209,7 +261,18 @@ class Programme(_Item):
         return super().references() + [("partners", p) for p in self.partners]
 
 
-Item = Province | Place | Tour | Event | Heritage | Faq | Programme
+class Dish(_Item):
+    """A local dish or speciality, and the places (never a business) to eat or buy it."""
+
+    kind: Literal["dish"] = "dish"
+    where: list[str] = Field(min_length=1)
+    season: Text | None = None
+
+    def references(self) -> list[tuple[str, str]]:
+        return super().references() + [("where", w) for w in self.where]
+
+
+Item = Province | Place | Tour | Event | Heritage | Faq | Programme | Dish
 
 MODEL_BY_KIND: dict[str, type[_Item]] = {
     "province": Province,
@@ -219,4 +282,5 @@ MODEL_BY_KIND: dict[str, type[_Item]] = {
     "heritage": Heritage,
     "faq": Faq,
     "programme": Programme,
+    "dish": Dish,
 }

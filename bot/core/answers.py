@@ -21,6 +21,7 @@ KIND_LABELS = {
     "heritage": "Heritage",
     "faq": "FAQ",
     "programme": "Programme",
+    "dish": "Dish",
 }
 
 

@@ -24,7 +24,8 @@ name: {vi: "Bắc Giang", en: "Bac Giang"}
 summary: {vi: "Tỉnh cũ.", en: "Former province."}
 body: {vi: "Nay thuộc Bắc Ninh.", en: "Now part of Bac Ninh."}
 merged_into: bac-ninh
-sources: [{title: "Nghị quyết 2025"}]
+sources: [{title: "Nghị quyết 2025", url: "https://quochoi.vn/nghi-quyet-2025"}]
+confidence: verified
 """,
         encoding="utf-8",
     )
@@ -34,7 +35,8 @@ id: bac-ninh
 name: {vi: "Bắc Ninh", en: "Bac Ninh"}
 summary: {vi: "Tỉnh.", en: "Province."}
 body: {vi: "Quê hương Quan họ.", en: "Home of Quan ho."}
-sources: [{title: "Nghị quyết 2025"}]
+sources: [{title: "Nghị quyết 2025", url: "https://quochoi.vn/nghi-quyet-2025"}]
+confidence: verified
 """,
         encoding="utf-8",
     )
@@ -50,7 +52,8 @@ name: {{vi: "Hội", en: "Festival"}}
 summary: {{vi: "Tóm tắt.", en: "Summary."}}
 body: {{vi: "Nội dung.", en: "Body."}}
 provinces: [bac-ninh]
-sources: [{{title: "Lịch lễ hội"}}]
+sources: [{{title: "Lịch lễ hội", url: "https://bacninh.gov.vn/le-hoi"}}]
+confidence: reported
 recurrence:
 {recurrence}
 {extra}
@@ -136,11 +139,12 @@ def test_missing_language_is_an_error(tmp_path: Path) -> None:
 
 def test_duplicate_ids_and_bad_yaml(tmp_path: Path) -> None:
     root = _minimal(tmp_path / "content")
-    shutil.copy(root / "province" / "bac-ninh.yaml", root / "place" / "bac-ninh.yaml")
+    # A faq has no fields a province lacks, so only the id is wrong.
+    shutil.copy(root / "province" / "bac-ninh.yaml", root / "faq" / "bac-ninh.yaml")
     (root / "faq" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     _pack, problems = load_content(root)
     text = [str(p) for p in problems]
-    assert any(t.startswith("content/place/bac-ninh.yaml: id: duplicate id") for t in text), text
+    assert any(t.startswith("content/faq/bac-ninh.yaml: id: duplicate id") for t in text), text
     assert any(t.startswith("content/faq/broken.yaml: (file): not valid YAML") for t in text), text
 
 
