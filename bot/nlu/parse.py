@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot.calendar.phrases import DateWindow
+from bot.calendar.phrase_parts import DateWindow
 
 
 class Intent(enum.StrEnum):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.calendar.phrases import DateWindow, find_window
+from bot.calendar.phrase_parts import DateWindow
+from bot.calendar.phrases import find_window
 from bot.nlu.normalize import NAME_MASK, PROVINCE_MASK, Normalized
 from bot.nlu.parse import Aspect, Intent, Slots
 from bot.nlu.rules import KIND_WORDS
