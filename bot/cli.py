@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     settings = _settings(args)
+    from bot.redact import install_redaction
+
+    install_redaction(settings)  # tokens never reach a log line, whatever logs them
     if args.command == "content":
         return content_check(settings, args.json)
     if args.command == "ask":

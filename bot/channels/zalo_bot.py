@@ -40,6 +40,7 @@ from bot.core.models import Inbound, Reply
 from bot.core.ports import Conversation
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.redact import install_redaction
 from bot.store.db import Db
 from bot.store.users import Users
 from bot.store.zalo import NumberedOptions, SeenMessages
@@ -443,6 +444,7 @@ async def serve_zalo_bot(
     registers ``TOURBOT_ZALO_BOT_WEBHOOK_URL`` when set; ``on_ready`` gets the bound port.
     """
     token, secret = _check(zalo, webhook)
+    install_redaction(settings, zalo)  # both Zalo tokens out of every log line
     tuning = tuning or BotTuning()
     # httpx logs every request URL at INFO level, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -44,6 +44,7 @@ from bot.core.models import Button, Inbound, Location, Reply
 from bot.core.ports import Conversation
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.redact import install_redaction
 from bot.store.db import Db
 from bot.store.users import Users
 from bot.store.zalo import NumberedOptions, OaInteractions, OaTokens, SeenMessages
@@ -462,6 +463,7 @@ async def serve_zalo_oa(
     one the channel makes (and closes) its own. ``on_ready`` gets the bound port.
     """
     _credentials(zalo)
+    install_redaction(settings, zalo)  # both Zalo tokens out of every log line
     own = sender is None
     sender = sender or ZaloOaSender.create(zalo, db, tuning=tuning)
     channel = ZaloOaChannel(zalo, sender, conversation, db, settings.default_lang, tuning)
