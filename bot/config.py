@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     )
     webhook_listen: str = Field(default="127.0.0.1", alias="TOURBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="TOURBOT_WEBHOOK_PORT")
+    # Limits of every webhook server (Telegram, Zalo Bot, Zalo OA): largest body in bytes,
+    # seconds a connection may take per request or stay idle, open connections at most.
+    webhook_max_body: int = Field(default=1024 * 1024, gt=0, alias="TOURBOT_WEBHOOK_MAX_BODY")
+    webhook_timeout: float = Field(default=10.0, gt=0, alias="TOURBOT_WEBHOOK_TIMEOUT")
+    webhook_max_connections: int = Field(default=256, gt=0, alias="TOURBOT_WEBHOOK_MAX_CONNECTIONS")
     # `tourbot run` answers in a second process, so that the messenger side and the core
     # use two CPU cores (bot/core_process.py); off, everything runs in one process.
     core_process: bool = Field(default=True, alias="TOURBOT_CORE_PROCESS")

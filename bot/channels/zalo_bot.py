@@ -22,6 +22,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.broadcast.sender import Outcome, Recipient
+from bot.channels.webhook_server import WebhookLimits, serve_webhook
 from bot.channels.zalo_common import (
     Backoff,
     UserQueues,
@@ -31,7 +32,6 @@ from bot.channels.zalo_common import (
     render_numbered,
     sleep_or_stop,
     split_text,
-    start_site,
     until_stopped,
     with_retries,
 )
@@ -453,7 +453,8 @@ async def serve_zalo_bot(
         channel = ZaloBotChannel(client, conversation, db, settings.default_lang, tuning)
         try:
             if webhook:
-                await _serve_webhook(channel, client, zalo, secret, stop, on_ready)
+                limits = WebhookLimits.from_settings(settings)
+                await _serve_webhook(channel, client, zalo, secret, stop, on_ready, limits)
             else:
                 try:
                     # As on Telegram, a registered webhook would take the updates (UNVERIFIED).
@@ -474,10 +475,12 @@ async def _serve_webhook(
     secret: str,
     stop: asyncio.Event,
     on_ready: Callable[[int], None] | None,
+    limits: WebhookLimits,
 ) -> None:
-    runner, port = await start_site(
-        channel.webhook_app(secret), zalo.webhook_listen, zalo.webhook_port
+    server = await serve_webhook(
+        channel.webhook_app(secret), zalo.webhook_listen, zalo.webhook_port, limits
     )
+    port = server.port
     try:
         if zalo.bot_webhook_url:
             await client.call("setWebhook", {"url": zalo.bot_webhook_url, "secret_token": secret})
@@ -486,4 +489,4 @@ async def _serve_webhook(
             on_ready(port)
         await stop.wait()
     finally:
-        await runner.cleanup()
+        await server.close()

@@ -23,6 +23,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.broadcast.sender import Outcome, Recipient
+from bot.channels.webhook_server import WebhookLimits, serve_webhook
 from bot.channels.zalo_common import (
     Backoff,
     UserQueues,
@@ -32,7 +33,6 @@ from bot.channels.zalo_common import (
     pick_option,
     render_text,
     split_text,
-    start_site,
     with_retries,
 )
 from bot.channels.zalo_oa_tokens import (
@@ -468,16 +468,19 @@ async def serve_zalo_oa(
     sender = sender or ZaloOaSender.create(zalo, db, tuning=tuning)
     channel = ZaloOaChannel(zalo, sender, conversation, db, settings.default_lang, tuning)
     try:
-        runner, port = await start_site(
-            channel.webhook_app(), zalo.webhook_listen, zalo.oa_webhook_port
+        server = await serve_webhook(
+            channel.webhook_app(),
+            zalo.webhook_listen,
+            zalo.oa_webhook_port,
+            WebhookLimits.from_settings(settings),
         )
         try:
-            log.info("zalo-oa: webhook listening on port %d", port)
+            log.info("zalo-oa: webhook listening on port %d", server.port)
             if on_ready is not None:
-                on_ready(port)
+                on_ready(server.port)
             await stop.wait()
         finally:
-            await runner.cleanup()
+            await server.close()
             await channel.drain()
     finally:
         if own:
