@@ -99,7 +99,7 @@ async def build_app(
         except BaseException:
             await db.close()
             raise
-    users, questions = Users(db), Questions(db)
+    users, questions = Users(db), Questions(db, settings.question_retention_days)
     engine = Engine(pack, index, docs, settings.default_lang)
     outbox = None
     if broadcasting:

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     webhook_max_body: int = Field(default=1024 * 1024, gt=0, alias="TOURBOT_WEBHOOK_MAX_BODY")
     webhook_timeout: float = Field(default=10.0, gt=0, alias="TOURBOT_WEBHOOK_TIMEOUT")
     webhook_max_connections: int = Field(default=256, gt=0, alias="TOURBOT_WEBHOOK_MAX_CONNECTIONS")
+    # Logged questions (the staff statistics) older than this are deleted; 0 keeps them.
+    question_retention_days: int = Field(default=180, ge=0, alias="TOURBOT_QUESTION_RETENTION_DAYS")
     # `tourbot run` answers in a second process, so that the messenger side and the core
     # use two CPU cores (bot/core_process.py); off, everything runs in one process.
     core_process: bool = Field(default=True, alias="TOURBOT_CORE_PROCESS")
