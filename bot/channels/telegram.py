@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -284,7 +285,8 @@ def build_application(
     tuning = tuning or TelegramTuning()
     if settings.telegram_token is None:
         raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
-    sender = Sender(conversation, tuning.retry, tuning.connections)
+    retry = dataclasses.replace(tuning.retry, retry_seconds=settings.reply_retry_seconds)
+    sender = Sender(conversation, retry, tuning.connections)
     channel = TelegramChannel(conversation, sender, settings.default_lang)
     builder = (
         ApplicationBuilder()
