@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 
 from bot.search.question_key import question_key
@@ -38,6 +39,27 @@ class Questions:
         matched: list[str],
     ) -> None:
         folded = folded[:500]
+        try:
+            await self._insert(channel, user_id, folded, lang, answered, matched)
+        except sqlite3.OperationalError as exc:  # locked, read-only, full: still answer
+            log.warning("question log: question not logged, database refused the write: %s", exc)
+            return
+        self._logged += 1
+        if self._retention_days > 0 and self._logged % PRUNE_EVERY == 1:
+            try:
+                await self.prune(time.time())
+            except Exception:  # the log is kept a little longer: not worth failing an answer
+                log.exception("question log: pruning failed")
+
+    async def _insert(
+        self,
+        channel: str,
+        user_id: str | None,
+        folded: str,
+        lang: str,
+        answered: bool,
+        matched: list[str],
+    ) -> None:
         await self._db.write(
             "INSERT INTO questions (channel, user_id, folded, qkey, lang, answered, matched)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -51,12 +73,6 @@ class Questions:
                 " ".join(matched),
             ),
         )
-        self._logged += 1
-        if self._retention_days > 0 and self._logged % PRUNE_EVERY == 1:
-            try:
-                await self.prune(time.time())
-            except Exception:  # the log is kept a little longer: not worth failing an answer
-                log.exception("question log: pruning failed")
 
     async def prune(self, now: float, batch: int = PRUNE_BATCH) -> int:
         """Delete up to ``batch`` questions older than the retention; returns how many."""
