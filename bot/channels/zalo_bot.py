@@ -237,6 +237,9 @@ class BotTuning:
     rate_limit: Backoff = field(default_factory=lambda: Backoff(attempts=3, base=2.0))
     # Polling never gives up (``attempts`` is unused); waits grow from 1 s to a minute.
     poll_errors: Backoff = field(default_factory=lambda: Backoff(attempts=0, base=1.0, cap=60.0))
+    # Seconds at least between the starts of two polls when the first came back empty
+    # before its long poll was over (an instant 408): without it the loop spins.
+    min_poll_gap: float = 1.0
     options_ttl: float = 24 * 3600.0  # a number older than this is just text
     seen_window: float = 7 * 24 * 3600.0
     prune_every: int = 500
@@ -362,7 +365,9 @@ class ZaloBotChannel:
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll ``getUpdates`` until ``stop``; errors back off, never end the loop."""
         failures = 0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
+            started = loop.time()
             try:
                 finished, update = await until_stopped(
                     self._client.get_updates(self._tuning.poll_timeout), stop
@@ -381,6 +386,11 @@ class ZaloBotChannel:
             if not finished:
                 break
             failures = 0
+            if not update:  # empty: idle (408), or an odd answer
+                elapsed = loop.time() - started
+                if elapsed < self._tuning.poll_timeout:  # not a completed long poll
+                    await sleep_or_stop(self._tuning.min_poll_gap - elapsed, stop)
+                continue
             # One update per call is documented; a list costs nothing to accept as well.
             for item in update if isinstance(update, list) else [update]:
                 if item is not None:

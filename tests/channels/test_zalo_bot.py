@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -365,3 +366,15 @@ async def test_webhook_limits_apply(fake: FakeZaloBot, conn: Db, tmp_path: Path)
             writer.close()
             idle_writer.close()
     assert conversation.inbound == []
+
+
+async def test_instant_408_does_not_make_the_poller_spin(
+    fake: FakeZaloBot, conn: Db, settings: Settings
+) -> None:
+    """A server answering 408 at once (not after the long poll): a bounded poll rate."""
+    fake.fail("getUpdates", 408, times=100_000, description="Request Timeout")
+    tuning = dataclasses.replace(FAST, poll_timeout=30)
+    async with running_bot(fake, ScriptedConversation(), conn, settings, tuning=tuning):
+        await asyncio.sleep(2.0)
+    polls = len(fake.calls_of("getUpdates"))
+    assert 1 <= polls <= 4, f"{polls} polls in 2 s"
