@@ -34,11 +34,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 try:
-    from bot.search.text import fold as _fold
+    from bot.text.fold import fold as _fold
 except Exception as exc:  # the engine is allowed to be broken; the judge must not be
-    print(
-        f"warning: cannot import bot.search.text.fold ({exc}); using a local copy", file=sys.stderr
-    )
+    print(f"warning: cannot import bot.text.fold.fold ({exc}); using a local copy", file=sys.stderr)
     import unicodedata
 
     def _fold(text: str) -> str:

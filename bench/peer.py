@@ -18,7 +18,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from bot.content.loader import require_content  # noqa: E402
 from bot.search.lang import detect_language  # noqa: E402
-from bot.search.text import tokens  # noqa: E402
+from bot.text.fold import tokens  # noqa: E402
 
 # Below this BM25 score the peer says it does not know. Chosen on the shared dev set:
 # lower answers out-of-scope questions with a random item, higher refuses real ones.

@@ -24,9 +24,9 @@ from bot.content.loader import require_content
 from bot.core.engine import Engine
 from bot.i18n import load_catalogs
 from bot.search.index import SearchIndex, build_docs
-from bot.search.text import tokens
 from bot.store.db import connect
 from bot.store.docs import Docs
+from bot.text.fold import tokens
 
 TODAY = dt.date(2026, 11, 26)
 QUESTIONS = [

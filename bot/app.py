@@ -171,7 +171,7 @@ async def build_app(
         except BaseException:
             await db.close()
             raise
-    users, questions = Users(db), Questions(db)
+    users, questions = Users(db), Questions(db, settings.question_retention_days)
     content = Content(pack)
     outbox = None
     if broadcasting:

@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     )
     webhook_listen: str = Field(default="127.0.0.1", alias="TOURBOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, alias="TOURBOT_WEBHOOK_PORT")
+    # Limits of every webhook server (Telegram, Zalo Bot, Zalo OA): largest body in bytes,
+    # seconds a connection may take per request or stay idle, open connections at most.
+    webhook_max_body: int = Field(default=1024 * 1024, gt=0, alias="TOURBOT_WEBHOOK_MAX_BODY")
+    webhook_timeout: float = Field(default=10.0, gt=0, alias="TOURBOT_WEBHOOK_TIMEOUT")
+    webhook_max_connections: int = Field(default=256, gt=0, alias="TOURBOT_WEBHOOK_MAX_CONNECTIONS")
+    # For how long a reply is retried through Bot API time-outs and 5xx before it is dropped.
+    reply_retry_seconds: float = Field(default=60.0, ge=0, alias="TOURBOT_REPLY_RETRY_SECONDS")
+    # Logged questions (the staff statistics) older than this are deleted; 0 keeps them.
+    question_retention_days: int = Field(default=180, ge=0, alias="TOURBOT_QUESTION_RETENTION_DAYS")
     # `tourbot run` answers in a second process, so that the messenger side and the core
     # use two CPU cores (bot/coreproc/); off, everything runs in one process.
     core_process: bool = Field(default=True, alias="TOURBOT_CORE_PROCESS")

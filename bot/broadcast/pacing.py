@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections import deque
 from collections.abc import Callable, Hashable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Pacer:
@@ -60,6 +65,98 @@ class Pacer:
                 if self._clock() < self._paused_until:  # paused while we slept
                     continue
             self._next = slot + self.interval
+            return
+
+
+class SlotStore(Protocol):
+    """Where the shared send budget lives (``bot.store.leases.Leases``)."""
+
+    async def reserve_slots(
+        self, key: str, now: float, count: int, interval: float
+    ) -> tuple[float, float]: ...
+
+    async def pause_sending(self, key: str, until: float) -> None: ...
+
+
+class SharedPacer:
+    """A ``Pacer`` whose send slots come from the database, so that every worker sending
+    with one bot token, in any process, keeps to one rate between them.
+
+    Slots are reserved a block at a time (a fifth of a second's worth): one database
+    write per block rather than per message. A reserved slot left unused (no row to
+    send, or it passed while we waited) is simply lost: the combined rate can only be
+    lower. A flood-control pause is written to the database, and every worker learns of
+    it at its next reservation. Times are wall-clock seconds, comparable across processes.
+    """
+
+    def __init__(
+        self,
+        store: SlotStore,
+        key: str,
+        rate: float,
+        clock: Callable[[], float] = time.time,
+        catch_up: float = 0.1,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self._store = store
+        self._key = key
+        self._block = max(1, int(rate / 5))
+        self._catch_up = max(catch_up, self.interval)
+        self._clock = clock
+        self._slots: deque[float] = deque()
+        self._paused_until = 0.0
+        self._writes: set[asyncio.Task[None]] = set()
+        self.paused_total = 0.0
+
+    @property
+    def paused_until(self) -> float:
+        return self._paused_until
+
+    def pause(self, seconds: float) -> None:
+        """Flood control: no send, here or in any worker of this key, for ``seconds``."""
+        now = self._clock()
+        until = now + max(seconds, 0.0)
+        if until <= self._paused_until:
+            return
+        self.paused_total += until - max(self._paused_until, now)
+        self._paused_until = until
+        task = asyncio.ensure_future(self._store.pause_sending(self._key, until))
+        self._writes.add(task)
+        task.add_done_callback(self._written)
+
+    def _written(self, task: asyncio.Task[None]) -> None:
+        self._writes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("outbox: flood-control pause not shared: %r", task.exception())
+
+    async def acquire(self, stop: asyncio.Event | None = None) -> None:
+        """Wait for the next shared send slot (or until ``stop`` is set: the caller checks)."""
+        while True:
+            if stop is not None and stop.is_set():
+                return
+            now = self._clock()
+            if now < self._paused_until:
+                await asyncio.sleep(min(self._paused_until - now, 0.5))
+                continue
+            # Slots that passed unused (idle, or paused meanwhile) are not made up.
+            while self._slots and (
+                self._slots[0] < now - self._catch_up or self._slots[0] < self._paused_until
+            ):
+                self._slots.popleft()
+            if not self._slots:
+                first, paused = await self._store.reserve_slots(
+                    self._key, now, self._block, self.interval
+                )
+                self._paused_until = max(self._paused_until, paused)
+                self._slots.extend(first + n * self.interval for n in range(self._block))
+                continue
+            slot = self._slots[0]
+            if slot > now:
+                await asyncio.sleep(min(slot - now, 0.5))
+                continue
+            self._slots.popleft()
             return
 
 

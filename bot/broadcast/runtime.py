@@ -4,6 +4,7 @@ the outbox worker for ``tourbot run``."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,12 @@ from bot.store.leases import Leases
 from bot.store.outbox import Outbox
 from bot.store.reports import Reports
 from bot.store.staff import StaffStore
+
+
+def pace_key(settings: Settings) -> str:
+    """The shared send budget's key: one per Telegram bot token (a hash, never the token)."""
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    return "telegram:" + hashlib.sha256(token.encode()).hexdigest()[:16] if token else "default"
 
 
 @dataclass
@@ -94,6 +101,7 @@ class Broadcasting:
             self.settings.default_lang,
             reminders=reminders,
             clock=self.clock,
+            pace_key=pace_key(self.settings),
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -10,21 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.search.stopwords import STOPWORDS
-from bot.search.text import tokens
-from bot.store.reports import DeliveryRow, QuestionRow, Reports, UserCounts
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Questions with the same content words, whatever their order or filler words."""
-
-    label: str  # the variant asked most often
-    asked: int
-    unanswered: int
-    variants: int
-    last_asked: str
-    examples: tuple[str, ...]
+from bot.store.reports import DeliveryRow, QuestionGroup, QuestionRow, Reports, UserCounts
+from bot.text.question_key import question_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +25,11 @@ class StaffStats:
     per_day: list[tuple[dt.date, int, int]]  # (local date, answered, unanswered), every day
 
 
-def question_key(folded: str) -> str:
-    """Content words, sorted: "le hoi lim khi nao" and "khi nao hoi lim" group together."""
-    words = sorted({t for t in tokens(folded) if t not in STOPWORDS})
-    return " ".join(words) or folded
-
-
 def group_questions(
     rows: list[QuestionRow], *, unanswered_only: bool = False
 ) -> list[QuestionGroup]:
+    """Group ``Reports.questions`` rows in Python: the command line's report does; the
+    bot's /stats uses ``Reports.question_groups``, which groups in SQL off the loop."""
     groups: dict[str, list[QuestionRow]] = {}
     for row in rows:
         if unanswered_only and not row.unanswered:
@@ -89,7 +72,6 @@ async def collect(
     reports: Reports, now: float, days: int, timezone: str, *, top: int = 10, announcements: int = 8
 ) -> StaffStats:
     since = since_iso(now, days)
-    rows = await reports.questions(since)
     per_day = {
         dt.date.fromisoformat(day): (answered, unanswered)
         for day, answered, unanswered in await reports.questions_per_day(
@@ -107,8 +89,8 @@ async def collect(
         users=await reports.users(since),
         topics=await reports.topics(),
         deliveries=await reports.deliveries(announcements),
-        top_questions=group_questions(rows)[:top],
-        top_unanswered=group_questions(rows, unanswered_only=True)[:top],
+        top_questions=await reports.question_groups(since, limit=top),
+        top_unanswered=await reports.question_groups(since, unanswered_only=True, limit=top),
         per_day=filled,
     )
 
@@ -116,7 +98,7 @@ async def collect(
 async def export_unanswered(reports: Reports, now: float, days: int, path: Path) -> int:
     """Write every unanswered question group of the last ``days`` days as CSV; returns
     the number of groups."""
-    groups = group_questions(await reports.questions(since_iso(now, days)), unanswered_only=True)
+    groups = await reports.question_groups(since_iso(now, days), unanswered_only=True)
     await asyncio.to_thread(_write_csv, path, groups)
     return len(groups)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.broadcast.compose import audience_label, format_when
-from bot.broadcast.stats import QuestionGroup, StaffStats
+from bot.broadcast.stats import StaffStats
 from bot.content.loader import ContentPack
 from bot.i18n import current_lang
 from bot.i18n import gettext as _
 from bot.store.outbox import Announcement, Progress
+from bot.store.reports import QuestionGroup
 
 BAR_WIDTH = 20
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from bot.broadcast.compose import render
 from bot.broadcast.config import BroadcastSettings
-from bot.broadcast.pacing import ChatSpacing, Pacer
+from bot.broadcast.pacing import ChatSpacing, Pacer, SharedPacer
 from bot.broadcast.reminders import Reminders
 from bot.core.outbound import Outcome, Recipient, Sender
 from bot.store.leases import Claimed, Leases, Result
@@ -61,6 +61,7 @@ class OutboxWorker:
         reminders: Reminders | None = None,
         clock: Callable[[], float] = time.time,
         worker_id: str | None = None,
+        pace_key: str | None = None,
     ) -> None:
         self.id = worker_id or uuid.uuid4().hex
         self._outbox = outbox
@@ -70,7 +71,13 @@ class OutboxWorker:
         self._default_lang = default_lang
         self._reminders = reminders
         self._clock = clock  # wall clock: schedules and leases are shared between processes
-        self.pacer = Pacer(config.rate)
+        # With a key, the rate is shared by every worker sending with the same bot token,
+        # in any process (the budget is in the database); without one, it is this worker's.
+        self.pacer: Pacer | SharedPacer = (
+            Pacer(config.rate)
+            if pace_key is None
+            else SharedPacer(leases, pace_key, config.rate, clock)
+        )
         self.spacing = ChatSpacing(config.chat_interval)
         self.stats = WorkerStats()
         self._batch = max(10, min(500, int(config.rate / 2) + 1))
@@ -173,6 +180,10 @@ class OutboxWorker:
                 await self._reminders.plan(now)
             for ident in await self._leases.finish(now, now - self._config.lease_timeout):
                 log.info("announcement %s finished", ident)
+            # Killed workers never unregister; their leases are free already, their rows go.
+            expired = await self._leases.expire_workers(now - 4 * self._config.lease_timeout)
+            if expired:
+                log.info("outbox: %d dead workers' rows removed", expired)
             tracked = set(self._announcements) | {row.announcement_id for row in self._waiting()}
             if tracked:
                 statuses = await self._leases.statuses(tracked)

@@ -48,7 +48,7 @@ from bot.calendar.phrase_parts import (
     _year_of,
     _year_window,
 )
-from bot.search.text import fold
+from bot.text.fold import fold
 
 # -- resolvers, one per kind of phrase --------------------------------------------------
 

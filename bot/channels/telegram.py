@@ -9,7 +9,9 @@ deleted messages and cannot carry a venue, while a new message always works.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,6 +19,8 @@ from functools import partial
 from typing import Literal
 from urllib.parse import urlsplit
 
+from aiohttp import web
+from telegram import Update
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,6 +36,7 @@ from bot.channels.telegram_handlers import TelegramApp, TelegramChannel
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_order import ChatOrderedProcessor
 from bot.channels.telegram_send import ReplySender, RetryPolicy
+from bot.channels.webhook_server import WebhookLimits, check_secret, refuse, serve_webhook
 from bot.config import Settings
 from bot.core.outbound import Sender
 from bot.core.ports import Conversation
@@ -47,6 +52,7 @@ INLINE_LIMIT = 10
 INLINE_CACHE_SECONDS = 30
 # Long-poll length: an idle bot asks twice a minute; queued updates return at once.
 POLL_TIMEOUT = dt.timedelta(seconds=30)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PROFILE_LANGS = ("vi", "en")
 
 
@@ -99,7 +105,8 @@ def build_application(
     tuning = tuning or TelegramTuning()
     if settings.telegram_token is None:
         raise TelegramConfigError("TELEGRAM_BOT_TOKEN is not set")
-    sender = ReplySender(conversation, tuning.retry, tuning.connections)
+    retry = dataclasses.replace(tuning.retry, retry_seconds=settings.reply_retry_seconds)
+    sender = ReplySender(conversation, retry, tuning.connections)
     channel = TelegramChannel(conversation, sender, settings.default_lang)
     builder = (
         ApplicationBuilder()
@@ -193,21 +200,56 @@ async def run_polling(
 
 
 async def run_webhook(
-    app: TelegramApp, settings: Settings, stop: asyncio.Event | None = None
+    app: TelegramApp,
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[int], None] | None = None,
 ) -> None:
-    """Serve the webhook (PTB's tornado server, which answers 403 without the secret
-    header) and register it with Telegram; run until ``stop`` or cancellation."""
+    """Serve the webhook and register it with Telegram; run until ``stop`` or cancellation.
+
+    Our own aiohttp server (``webhook_server``) rather than PTB's tornado one, which reads
+    a whole body (up to 100 MB) before it checks the secret and never closes idle
+    connections. Updates go to PTB's ``update_queue``; ``on_ready`` gets the bound port.
+    """
     url, path, secret = webhook_config(settings)
-    start = partial(
-        Updater.start_webhook,
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=path,
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=list(ALLOWED_UPDATES),
-    )
-    await _run(app, start, stop)
+    limits = WebhookLimits.from_settings(settings)
+
+    async def on_update(request: web.Request) -> web.Response:
+        refused = check_secret(request, SECRET_HEADER, secret)  # before reading the body
+        if refused is not None:
+            return refused
+        if request.content_type != "application/json":
+            return refuse(415, "application/json expected")
+        try:
+            update = Update.de_json(json.loads(await request.read()), app.bot)
+        except (ValueError, TypeError, KeyError):
+            return refuse(400, "not an update")
+        if update is None:
+            return refuse(400, "not an update")
+        await app.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    web_app = web.Application(client_max_size=limits.max_body)
+    web_app.router.add_post("/" + path, on_update)
+    async with app:
+        if app.post_init is not None:  # PTB calls it only from its own run_* helpers
+            await app.post_init(app)
+        await app.start()
+        try:
+            server = await serve_webhook(
+                web_app, settings.webhook_listen, settings.webhook_port, limits
+            )
+            try:
+                await app.bot.set_webhook(
+                    url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                if on_ready is not None:
+                    on_ready(server.port)
+                await _until(stop)
+            finally:
+                await server.close()
+        finally:
+            await app.stop()
 
 
 async def serve(

@@ -21,6 +21,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.redact import redact
+
 MEDIA_WRITE_TIMEOUT = 20.0
 
 
@@ -120,10 +122,13 @@ class AiohttpRequest(BaseRequest):
                 proxy=self._proxy(url),
             ) as response:
                 return response.status, await response.read()
+        # Raised afresh, from None: aiohttp's messages (ClientResponseError,
+        # TooManyRedirects, connection time-outs) contain the URL, and so the token, which
+        # PTB and our sender log; a chained cause would print it in every traceback.
         except TimeoutError as exc:  # aiohttp's timeouts subclass it
-            raise TimedOut from exc
+            raise TimedOut(redact(f"Timed out: aiohttp.{type(exc).__name__}: {exc}")) from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            raise NetworkError(redact(f"aiohttp.{type(exc).__name__}: {exc}")) from None
 
 
 def _multipart(request_data: RequestData | None) -> aiohttp.FormData:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -31,13 +32,23 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How hard to try. ``attempts`` covers time-outs and 5xx (``NetworkError``); a flood
-    wait (``RetryAfter``) is honoured once, unless it is longer than ``max_flood_wait``,
-    because waiting holds up every later message of that chat."""
+    """How hard to try. Time-outs and 5xx (``NetworkError``) are retried with waits
+    doubling from ``backoff`` up to ``max_backoff``, for up to ``retry_seconds`` in all
+    (``TOURBOT_REPLY_RETRY_SECONDS``), so a short Bot API outage delays replies instead
+    of dropping them; ``attempts`` > 0 also caps the tries. A chat's later replies wait
+    meanwhile: they keep their order. A flood wait (``RetryAfter``) is honoured once,
+    unless it is longer than ``max_flood_wait``, because waiting holds up every later
+    message of that chat."""
 
-    attempts: int = 3
+    attempts: int = 0
     backoff: float = 0.5
     max_flood_wait: float = 60.0
+    max_backoff: float = 8.0
+    retry_seconds: float = 60.0
+
+    def delay(self, attempt: int) -> float:
+        """The wait after failed try number ``attempt`` (1-based)."""
+        return float(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)))
 
 
 class RecipientGone(Exception):
@@ -82,6 +93,7 @@ class ReplySender:
         """
         attempt = 1
         flood_waited = False
+        started = time.monotonic()
         while True:
             try:
                 async with self._slots:
@@ -103,7 +115,10 @@ class ReplySender:
                 log.warning("telegram: %s to chat %s rejected: %s", method, chat_id, exc.message)
                 return None
             except NetworkError as exc:  # TimedOut, 5xx, connection errors
-                if attempt >= self._policy.attempts:
+                delay = self._policy.delay(attempt)
+                out_of_tries = 0 < self._policy.attempts <= attempt
+                out_of_time = time.monotonic() + delay - started > self._policy.retry_seconds
+                if out_of_tries or out_of_time:
                     log.warning(
                         "telegram: %s to chat %s failed after %d attempts: %s",
                         method,
@@ -112,7 +127,7 @@ class ReplySender:
                         exc.message,
                     )
                     return None
-                await asyncio.sleep(self._policy.backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(delay)
                 attempt += 1
             except TelegramError as exc:  # ChatMigrated, Conflict, InvalidToken, ...
                 log.warning("telegram: %s to chat %s failed: %r", method, chat_id, exc)

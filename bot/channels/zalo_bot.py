@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.channels.plain import render_numbered
 from bot.channels.queued import QueuedChannel, Target
 from bot.channels.registry import Serving
+from bot.channels.webhook_server import WebhookLimits, serve_webhook
 from bot.channels.zalo_bot_api import (
     CHANNEL,
     SECRET_HEADER,
@@ -38,7 +39,6 @@ from bot.channels.zalo_common import (
     ZaloSettings,
     sleep_or_stop,
     split_text,
-    start_site,
     until_stopped,
     with_retries,
 )
@@ -46,6 +46,7 @@ from bot.config import Settings
 from bot.core.models import Inbound, Reply
 from bot.core.outbound import Outcome, Sender
 from bot.core.ports import Conversation
+from bot.redact import install_redaction
 from bot.store.db import Db
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ class BotTuning:
     rate_limit: Backoff = field(default_factory=lambda: Backoff(attempts=3, base=2.0))
     # Polling never gives up (``attempts`` is unused); waits grow from 1 s to a minute.
     poll_errors: Backoff = field(default_factory=lambda: Backoff(attempts=0, base=1.0, cap=60.0))
+    # Seconds at least between the starts of two polls when the first came back empty
+    # before its long poll was over (an instant 408): without it the loop spins.
+    min_poll_gap: float = 1.0
     options_ttl: float = 24 * 3600.0  # a number older than this is just text
     seen_window: float = 7 * 24 * 3600.0
     prune_every: int = 500
@@ -155,7 +159,9 @@ class ZaloBotChannel(QueuedChannel):
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll ``getUpdates`` until ``stop``; errors back off, never end the loop."""
         failures = 0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
+            started = loop.time()
             try:
                 finished, update = await until_stopped(
                     self._client.get_updates(self._tuning.poll_timeout), stop
@@ -174,6 +180,11 @@ class ZaloBotChannel(QueuedChannel):
             if not finished:
                 break
             failures = 0
+            if not update:  # empty: idle (408), or an odd answer
+                elapsed = loop.time() - started
+                if elapsed < self._tuning.poll_timeout:  # not a completed long poll
+                    await sleep_or_stop(self._tuning.min_poll_gap - elapsed, stop)
+                continue
             # One update per call is documented; a list costs nothing to accept as well.
             for item in update if isinstance(update, list) else [update]:
                 if item is not None:
@@ -216,6 +227,7 @@ async def serve_zalo_bot(
     registers ``TOURBOT_ZALO_BOT_WEBHOOK_URL`` when set; ``on_ready`` gets the bound port.
     """
     token, secret = _check(zalo, webhook)
+    install_redaction(settings, zalo)  # both Zalo tokens out of every log line
     tuning = tuning or BotTuning()
     # httpx logs every request URL at INFO level, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -224,7 +236,8 @@ async def serve_zalo_bot(
         channel = ZaloBotChannel(client, conversation, db, settings.default_lang, tuning)
         try:
             if webhook:
-                await _serve_webhook(channel, client, zalo, secret, stop, on_ready)
+                limits = WebhookLimits.from_settings(settings)
+                await _serve_webhook(channel, client, zalo, secret, stop, on_ready, limits)
             else:
                 try:
                     # As on Telegram, a registered webhook would take the updates (UNVERIFIED).
@@ -245,10 +258,12 @@ async def _serve_webhook(
     secret: str,
     stop: asyncio.Event,
     on_ready: Callable[[int], None] | None,
+    limits: WebhookLimits,
 ) -> None:
-    runner, port = await start_site(
-        channel.webhook_app(secret), zalo.webhook_listen, zalo.webhook_port
+    server = await serve_webhook(
+        channel.webhook_app(secret), zalo.webhook_listen, zalo.webhook_port, limits
     )
+    port = server.port
     try:
         if zalo.bot_webhook_url:
             await client.call("setWebhook", {"url": zalo.bot_webhook_url, "secret_token": secret})
@@ -257,7 +272,7 @@ async def _serve_webhook(
             on_ready(port)
         await stop.wait()
     finally:
-        await runner.cleanup()
+        await server.close()
 
 
 def make_sender(settings: Settings, db: Db) -> Sender:

@@ -22,10 +22,10 @@ from aiohttp import web
 from bot.channels.plain import payload_buttons, render_text
 from bot.channels.queued import QueuedChannel, Target
 from bot.channels.registry import Serving
+from bot.channels.webhook_server import WebhookLimits, serve_webhook
 from bot.channels.zalo_common import (
     ZaloSettings,
     split_text,
-    start_site,
 )
 from bot.channels.zalo_oa_api import (
     CHANNEL,
@@ -45,6 +45,7 @@ from bot.config import Settings
 from bot.core.models import Inbound, Reply
 from bot.core.outbound import Outcome, Sender
 from bot.core.ports import Conversation
+from bot.redact import install_redaction
 from bot.store.db import Db
 from bot.store.zalo import OaInteractions
 
@@ -180,20 +181,24 @@ async def serve_zalo_oa(
     one the channel makes (and closes) its own. ``on_ready`` gets the bound port.
     """
     _credentials(zalo)
+    install_redaction(settings, zalo)  # both Zalo tokens out of every log line
     own = sender is None
     sender = sender or ZaloOaSender.create(zalo, db, tuning=tuning)
     channel = ZaloOaChannel(zalo, sender, conversation, db, settings.default_lang, tuning)
     try:
-        runner, port = await start_site(
-            channel.webhook_app(), zalo.webhook_listen, zalo.oa_webhook_port
+        server = await serve_webhook(
+            channel.webhook_app(),
+            zalo.webhook_listen,
+            zalo.oa_webhook_port,
+            WebhookLimits.from_settings(settings),
         )
         try:
-            log.info("zalo-oa: webhook listening on port %d", port)
+            log.info("zalo-oa: webhook listening on port %d", server.port)
             if on_ready is not None:
-                on_ready(port)
+                on_ready(server.port)
             await stop.wait()
         finally:
-            await runner.cleanup()
+            await server.close()
             await channel.drain()
     finally:
         if own:

@@ -69,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    settings = settings_from(args)
+    from bot.redact import install_redaction
+
+    install_redaction(settings)  # tokens never reach a log line, whatever logs them
     module, _sep, function = args.handler.partition(":")
     handler = cast(Handler, getattr(importlib.import_module(module), function))
-    return handler(settings_from(args), args)
+    return handler(settings, args)

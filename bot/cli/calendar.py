@@ -77,7 +77,7 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.content.loader import require_content
     from bot.content.schema import Province
     from bot.i18n import load_catalogs
-    from bot.search.text import fold
+    from bot.text.fold import fold
 
     load_catalogs()
     pack = require_content(settings.content_dir)

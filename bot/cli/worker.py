@@ -19,11 +19,13 @@ from bot.broadcast.runtime import Broadcasting
 from bot.config import Settings
 from bot.content.loader import require_content
 from bot.i18n import load_catalogs
+from bot.redact import install_redaction
 
 
 async def serve() -> dict[str, float]:
     load_catalogs()
     settings = Settings()
+    install_redaction(settings)
     pack = require_content(settings.content_dir)
     broadcasting = await Broadcasting.open(settings, lambda: pack)
     if settings.telegram_token is not None:

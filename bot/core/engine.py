@@ -19,9 +19,9 @@ from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
 from bot.search.lang import detect_language
-from bot.search.stopwords import GENERIC
-from bot.search.text import fold, tokens
 from bot.store.docs import Docs
+from bot.text.fold import fold, tokens
+from bot.text.stopwords import GENERIC
 
 MAX_CHARS = 2000  # longer messages are answered from their beginning
 ANSWER_COVERAGE = 0.6  # share of the question's content words the best item must contain

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.search.text import fold
+from bot.text.fold import fold
 
 _TOKEN_RE = re.compile(r"[0-9a-z]+")
 # "hiiii", "alooo", "okkk": a letter typed three or more times is one letter.

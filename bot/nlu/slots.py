@@ -11,7 +11,7 @@ from bot.calendar.phrases import find_window
 from bot.nlu.normalize import NAME_MASK, PROVINCE_MASK, Normalized
 from bot.nlu.parse import Aspect, Intent, Slots
 from bot.nlu.rules import KIND_WORDS
-from bot.search.stopwords import GENERIC, STOPWORDS
+from bot.text.stopwords import GENERIC, STOPWORDS
 
 _NUMBERS = {
     "mot": 1, "nhat": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7,

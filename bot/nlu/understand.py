@@ -12,7 +12,7 @@ from bot.nlu.ngram import NgramClassifier
 from bot.nlu.normalize import NAME_MASK, Normalized, Normalizer
 from bot.nlu.parse import Intent, Parse
 from bot.nlu.slots import aspect_of, extract, is_elliptic, option_number
-from bot.search.text import tokens
+from bot.text.fold import tokens
 
 if TYPE_CHECKING:  # importing the schema loads pydantic: the caller has the items already
     from bot.content.schema import Item

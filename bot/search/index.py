@@ -15,10 +15,10 @@ from bot.content.loader import ContentPack
 from bot.content.schema import Item
 from bot.search.query import Term, fts_expression, prepare
 from bot.search.stem import stem, stem_tokens
-from bot.search.stopwords import GENERIC
 from bot.search.syllable import is_vietnamese_syllable
-from bot.search.text import tokens
 from bot.store.docs import Doc, Docs, rowid_of
+from bot.text.fold import tokens
+from bot.text.stopwords import GENERIC
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.search.syllable import is_vietnamese_syllable
-from bot.search.text import fold
+from bot.text.fold import fold
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 

@@ -10,9 +10,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.search.stem import stem
-from bot.search.stopwords import STOPWORDS
 from bot.search.syllable import is_vietnamese_syllable
-from bot.search.text import tokens
+from bot.text.fold import tokens
+from bot.text.stopwords import STOPWORDS
 
 MAX_TOKENS = 24  # a 10,000-character message is cut to its first words, not searched whole
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -15,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-Params = Sequence[Any]
+Params = Sequence[Any] | Mapping[str, Any]  # positional (?) or named (:name)
 
 log = logging.getLogger(__name__)
 

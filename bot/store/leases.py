@@ -54,6 +54,43 @@ class Leases:
     async def unregister_worker(self, worker: str) -> None:
         await self._db.write("DELETE FROM outbox_workers WHERE id = ?", (worker,))
 
+    async def expire_workers(self, silent_since: float) -> int:
+        """Delete the rows of workers whose last heartbeat is older than ``silent_since``
+        (killed ones never unregister); returns how many."""
+        done = await self._db.write(
+            "DELETE FROM outbox_workers WHERE heartbeat < ?", (silent_since,)
+        )
+        return done.rowcount
+
+    async def reserve_slots(
+        self, key: str, now: float, count: int, interval: float
+    ) -> tuple[float, float]:
+        """Take the next ``count`` send slots, ``interval`` apart, of budget ``key``, shared
+        by every worker in every process; returns (first slot, pause end). Slots start no
+        earlier than ``now`` and after any flood-control pause."""
+        row = await self._db.one(
+            """
+            INSERT INTO send_pace (key, next_at) VALUES (:key, :now + :span)
+            ON CONFLICT (key) DO UPDATE SET
+                next_at = MAX(send_pace.next_at, :now, send_pace.paused_until) + :span
+            RETURNING next_at - :span, paused_until
+            """,
+            {"key": key, "now": now, "span": count * interval},
+        )
+        assert row is not None  # an upsert with RETURNING always returns its row
+        return float(row[0]), float(row[1])
+
+    async def pause_sending(self, key: str, until: float) -> None:
+        """Flood control for every worker of budget ``key``: no slot before ``until``."""
+        await self._db.write(
+            """
+            INSERT INTO send_pace (key, next_at, paused_until) VALUES (?1, ?2, ?2)
+            ON CONFLICT (key) DO UPDATE SET
+                paused_until = MAX(send_pace.paused_until, excluded.paused_until)
+            """,
+            (key, until),
+        )
+
     async def claim(
         self,
         worker: str,

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import time
+
 from bot.store.db import Db
+from bot.text.question_key import question_key
+
+log = logging.getLogger(__name__)
+
+# Old questions are deleted every this many logged questions (and at the first one), at
+# most PRUNE_BATCH rows at a time, so one prune never holds the database for long.
+PRUNE_EVERY = 500
+PRUNE_BATCH = 5000
 
 
 class Questions:
-    """Repository over the ``questions`` table (read by the staff reports)."""
+    """Repository over the ``questions`` table (read by the staff reports).
 
-    def __init__(self, db: Db) -> None:
+    Questions older than ``retention_days`` are deleted as new ones are logged (0 keeps
+    them all).
+    """
+
+    def __init__(self, db: Db, retention_days: int = 180) -> None:
         self._db = db
+        self._retention_days = retention_days
+        self._logged = 0
 
     async def record(
         self,
@@ -20,11 +38,55 @@ class Questions:
         answered: bool,
         matched: list[str],
     ) -> None:
+        folded = folded[:500]
+        try:
+            await self._insert(channel, user_id, folded, lang, answered, matched)
+        except sqlite3.OperationalError as exc:  # locked, read-only, full: still answer
+            log.warning("question log: question not logged, database refused the write: %s", exc)
+            return
+        self._logged += 1
+        if self._retention_days > 0 and self._logged % PRUNE_EVERY == 1:
+            try:
+                await self.prune(time.time())
+            except Exception:  # the log is kept a little longer: not worth failing an answer
+                log.exception("question log: pruning failed")
+
+    async def _insert(
+        self,
+        channel: str,
+        user_id: str | None,
+        folded: str,
+        lang: str,
+        answered: bool,
+        matched: list[str],
+    ) -> None:
         await self._db.write(
-            "INSERT INTO questions (channel, user_id, folded, lang, answered, matched)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (channel, user_id, folded[:500], lang, int(answered), " ".join(matched)),
+            "INSERT INTO questions (channel, user_id, folded, qkey, lang, answered, matched)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                channel,
+                user_id,
+                folded,
+                question_key(folded),
+                lang,
+                int(answered),
+                " ".join(matched),
+            ),
         )
+
+    async def prune(self, now: float, batch: int = PRUNE_BATCH) -> int:
+        """Delete up to ``batch`` questions older than the retention; returns how many."""
+        cutoff = time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - self._retention_days * 86400)
+        )
+        done = await self._db.write(
+            "DELETE FROM questions WHERE id IN"
+            " (SELECT id FROM questions WHERE asked_at < ? ORDER BY asked_at LIMIT ?)",
+            (cutoff, batch),
+        )
+        if done.rowcount:
+            log.info("question log: %d questions older than %s deleted", done.rowcount, cutoff)
+        return done.rowcount
 
     async def top_unanswered(self, days: int, limit: int = 20) -> list[tuple[str, int]]:
         """Most frequent unanswered folded questions of the last ``days`` days."""

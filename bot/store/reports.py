@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.text.question_key import question_key
+
+# Rows logged before question keys were stored get theirs this many at a time.
+BACKFILL_BATCH = 500
+EXAMPLES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,47 @@ class QuestionRow:
     asked: int
     unanswered: int
     last_asked: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionGroup:
+    """Questions with the same content words, whatever their order or filler words."""
+
+    label: str  # the variant asked most often
+    asked: int
+    unanswered: int
+    variants: int
+    last_asked: str
+    examples: tuple[str, ...]
+
+
+# Per variant (folded text) of each key, its counts; ranked within its group; then one
+# row per group. In "unanswered" mode a variant counts its unanswered asks, and variants
+# always answered are left out. All in SQLite, on aiosqlite's thread: the event loop
+# only sees the groups asked for.
+_GROUPS_SQL = """
+WITH variants AS (
+    SELECT qkey, folded, COUNT(*) AS asked, SUM(answered = 0) AS unanswered,
+        MAX(asked_at) AS last_asked
+    FROM questions WHERE asked_at >= :since GROUP BY qkey, folded
+), counted AS (
+    SELECT *, CASE WHEN :unanswered THEN unanswered ELSE asked END AS n
+    FROM variants WHERE NOT :unanswered OR unanswered > 0
+), ranked AS (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY qkey ORDER BY n DESC, folded) AS rank
+    FROM counted
+), groups AS (
+    SELECT qkey, SUM(n) AS asked, SUM(unanswered) AS unanswered, COUNT(*) AS variants,
+        MAX(last_asked) AS last_asked, MAX(CASE WHEN rank = 1 THEN folded END) AS label
+    FROM ranked GROUP BY qkey
+), top AS (
+    SELECT * FROM groups ORDER BY asked DESC, label LIMIT :limit
+)
+SELECT top.qkey, top.label, top.asked, top.unanswered, top.variants, top.last_asked,
+    ranked.folded
+FROM top JOIN ranked ON ranked.qkey = top.qkey AND ranked.rank <= :examples
+ORDER BY top.asked DESC, top.label, ranked.rank
+"""
 
 
 class Reports:
@@ -118,6 +165,47 @@ class Reports:
         )
         return [QuestionRow(str(f), int(n), int(u), str(last)) for f, n, u, last in rows]
 
+    async def question_groups(
+        self, since: str, *, unanswered_only: bool = False, limit: int | None = None
+    ) -> list[QuestionGroup]:
+        """Questions asked since ``since`` grouped by content words, most asked first
+        (in ``unanswered_only`` mode: most often unanswered); the first ``limit`` groups."""
+        await self._backfill_keys()
+        rows = await self._db.all(
+            _GROUPS_SQL,
+            {
+                "since": since,
+                "unanswered": int(unanswered_only),
+                "limit": -1 if limit is None else limit,
+                "examples": EXAMPLES,
+            },
+        )
+        groups: list[QuestionGroup] = []
+        key = None
+        for qkey, label, asked, unanswered, variants, last, folded in rows:
+            if qkey != key:
+                key = qkey
+                group = QuestionGroup(
+                    str(label), int(asked), int(unanswered), int(variants), str(last), ()
+                )
+                groups.append(group)
+            groups[-1] = _with_example(groups[-1], str(folded))
+        return groups
+
+    async def _backfill_keys(self) -> None:
+        """Give rows logged before keys were stored theirs, a batch per hop, so that the
+        event loop computes at most ``BACKFILL_BATCH`` keys between two of its turns."""
+        while True:
+            rows = await self._db.all(
+                "SELECT id, folded FROM questions WHERE qkey IS NULL LIMIT ?", (BACKFILL_BATCH,)
+            )
+            if not rows:
+                return
+            keys = [(question_key(str(folded)), int(ident)) for ident, folded in rows]
+            async with self._db.tx() as conn:
+                await conn.executemany("UPDATE questions SET qkey = ? WHERE id = ?", keys)
+            await asyncio.sleep(0)
+
     async def questions_per_day(self, since: str, utc_offset: str) -> list[tuple[str, int, int]]:
         """(local date, answered, unanswered) per day; ``utc_offset`` like '+7 hours'."""
         rows = await self._db.all(
@@ -126,3 +214,14 @@ class Reports:
             (utc_offset, since),
         )
         return [(str(d), int(a), int(u)) for d, a, u in rows]
+
+
+def _with_example(group: QuestionGroup, folded: str) -> QuestionGroup:
+    return QuestionGroup(
+        group.label,
+        group.asked,
+        group.unanswered,
+        group.variants,
+        group.last_asked,
+        (*group.examples, folded),
+    )

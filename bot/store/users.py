@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from dataclasses import dataclass
 
 from bot.store.db import Db
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +27,22 @@ class Users:
         self._db = db
 
     async def touch(self, channel: str, user_id: str, lang_hint: str | None) -> User:
-        """Create or refresh a user; a platform language hint fills an unset language."""
+        """Create or refresh a user; a platform language hint fills an unset language.
+
+        When the database refuses the write (locked by another process, read-only, full),
+        the user is read instead, or made up from the hint: answering must not depend on
+        a write succeeding."""
+        try:
+            return await self._upsert(channel, user_id, lang_hint)
+        except sqlite3.OperationalError as exc:
+            log.warning("users: %s user not updated, database refused the write: %s", channel, exc)
+        try:
+            user = await self.get(channel, user_id)
+        except sqlite3.OperationalError:
+            user = None
+        return user or User(channel, user_id, lang_hint, False, False)
+
+    async def _upsert(self, channel: str, user_id: str, lang_hint: str | None) -> User:
         row = await self._db.one(
             """
             INSERT INTO users (channel, user_id, lang) VALUES (?, ?, ?)
@@ -49,14 +68,20 @@ class Users:
         return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
 
     async def set_lang(self, channel: str, user_id: str, lang: str, explicit: bool) -> None:
-        """Remember a language; an explicit choice (/language) is never overridden by a guess."""
-        await self._db.write(
-            """
-            UPDATE users SET lang = ?, lang_explicit = MAX(lang_explicit, ?)
-            WHERE channel = ? AND user_id = ? AND (lang_explicit = 0 OR ? = 1)
-            """,
-            (lang, int(explicit), channel, user_id, int(explicit)),
-        )
+        """Remember a language; an explicit choice (/language) is never overridden by a
+        guess. A refused write is logged, not raised: the reply goes out regardless."""
+        try:
+            await self._db.write(
+                """
+                UPDATE users SET lang = ?, lang_explicit = MAX(lang_explicit, ?)
+                WHERE channel = ? AND user_id = ? AND (lang_explicit = 0 OR ? = 1)
+                """,
+                (lang, int(explicit), channel, user_id, int(explicit)),
+            )
+        except sqlite3.OperationalError as exc:
+            log.warning(
+                "users: %s language not saved, database refused the write: %s", channel, exc
+            )
 
     async def mark_blocked(self, channel: str, user_id: str) -> None:
         """The user blocked the bot: keep the row, drop the subscriptions."""

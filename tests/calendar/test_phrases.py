@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.calendar.phrases import DateWindow, find_window
-from bot.search.text import fold
+from bot.text.fold import fold
 
 D = dt.date
 TODAY = D(2026, 11, 26)  # a Thursday, lunar 18/10/2026

@@ -107,3 +107,28 @@ async def test_core_failure_on_a_button_still_answers_it(running: Running) -> No
     assert "text" not in answer.params
     (apology,) = await fake.wait_for("sendMessage", to(152))
     assert apology.text == "Sorry, something went wrong. Please try again."
+
+
+async def test_replies_survive_a_short_outage_in_order(fake: FakeTelegram) -> None:
+    """The Bot API answers 502 for 3 s: every reply still arrives, each chat's in order."""
+    retry = RetryPolicy(backoff=0.1)  # waits double, for up to TOURBOT_REPLY_RETRY_SECONDS
+    tuning = TelegramTuning(retry=retry)
+    settings = make_settings(fake, TOURBOT_REPLY_RETRY_SECONDS=10)
+    app = build_application(settings, ScriptedConversation(), tuning)
+    async with polling(app):
+        await fake.wait_for("getUpdates")
+        fake.outage(3.0)
+        for text in ("one", "two", "three"):
+            fake.push_message(151, text)
+        fake.push_message(152, "other chat")
+        delivered = await fake.wait_for(
+            "sendMessage", lambda c: c.status == 200, count=4, timeout=8.0
+        )
+    assert any(c.status == 502 for c in fake.calls_of("sendMessage"))
+    assert [c.text for c in delivered if c.chat_id == 151] == [
+        "echo: one",
+        "echo: two",
+        "echo: three",
+    ]
+    assert [c.text for c in delivered if c.chat_id == 152] == ["echo: other chat"]
+    assert delivered[-1].time - fake.calls_of("sendMessage")[0].time >= 2.5

@@ -1,4 +1,4 @@
-"""Webhook mode: PTB's tornado server behind a secret, with real HTTP POSTs."""
+"""Webhook mode: our aiohttp server behind a secret, with real HTTP POSTs."""
 
 from __future__ import annotations
 

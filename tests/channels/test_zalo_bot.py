@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +30,7 @@ from bot.core.outbound import Recipient
 from bot.core.ports import Conversation
 from bot.store.db import Db
 from tests.channels.conftest import LONG_TEXT, ScriptedConversation, squash
+from tests.conftest import make_settings
 from tests.fakes.zalo_bot_api import TOKEN, FakeZaloBot
 
 FAST = BotTuning(
@@ -339,3 +342,39 @@ async def test_logs_carry_no_token_and_no_user_text(
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
     assert "secret question" not in caplog.text
     assert "reply to chat u13 not sent" in caplog.text
+
+
+async def test_webhook_limits_apply(fake: FakeZaloBot, conn: Db, tmp_path: Path) -> None:
+    """The Zalo webhook has the Telegram webhook's limits: an oversized body is refused
+    unread, and an idle connection is closed."""
+    settings = make_settings(tmp_path, TOURBOT_WEBHOOK_TIMEOUT=0.3)
+    conversation = ScriptedConversation()
+    values: dict[str, Any] = {"TOURBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET}
+    async with running_bot(fake, conversation, conn, settings, webhook=True, **values) as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(
+                b"POST /zalo/bot HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"X-Bot-Api-Secret-Token: " + SECRET.encode() + b"\r\n"
+                b"Content-Length: 40000000\r\n\r\n{"
+            )
+            reply = await asyncio.wait_for(reader.read(), 2)
+            assert reply.startswith(b"HTTP/1.1 413")
+            assert await asyncio.wait_for(idle_reader.read(), 2) == b""
+        finally:
+            writer.close()
+            idle_writer.close()
+    assert conversation.inbound == []
+
+
+async def test_instant_408_does_not_make_the_poller_spin(
+    fake: FakeZaloBot, conn: Db, settings: Settings
+) -> None:
+    """A server answering 408 at once (not after the long poll): a bounded poll rate."""
+    fake.fail("getUpdates", 408, times=100_000, description="Request Timeout")
+    tuning = dataclasses.replace(FAST, poll_timeout=30)
+    async with running_bot(fake, ScriptedConversation(), conn, settings, tuning=tuning):
+        await asyncio.sleep(2.0)
+    polls = len(fake.calls_of("getUpdates"))
+    assert 1 <= polls <= 4, f"{polls} polls in 2 s"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.app import App
-from bot.search.text import fold
+from bot.text.fold import fold
 from tests.conftest import TODAY
 
 

@@ -84,6 +84,7 @@ class FakeTelegram(BotApiFake[Call, Fault]):
         super().__init__(token)
         self.pushed_at: dict[int, float] = {}  # update_id -> perf_counter() when queued
         self._message_ids = itertools.count(1000)
+        self._down_until = 0.0  # monotonic time; see ``outage``
 
     @property
     def base_url(self) -> str:
@@ -202,6 +203,10 @@ class FakeTelegram(BotApiFake[Call, Fault]):
         """Answer the next ``times`` calls of ``method`` (for ``chat_id``) with ``status``."""
         self._faults.append(Fault(method, status, chat_id, times, delay, retry_after, description))
 
+    def outage(self, seconds: float) -> None:
+        """Answer 502 to every call but ``getUpdates`` for the next ``seconds``."""
+        self._down_until = time.monotonic() + seconds
+
     def slow(
         self, method: str, delay: float, *, times: int = 1, chat_id: int | None = None
     ) -> None:
@@ -230,6 +235,9 @@ class FakeTelegram(BotApiFake[Call, Fault]):
         else:
             form = await request.post() if request.can_read_body else {}
             params = {key: _decode(key, value) for key, value in form.items()}
+        if method != "getUpdates" and time.monotonic() < self._down_until:
+            self._record(Call(method, params, time.perf_counter(), 502))
+            return _error(502, _ERRORS[502])
         fault = self._take_fault(method, params.get("chat_id"))
         status = fault.status if fault is not None else 200
         self._record(Call(method, params, time.perf_counter(), status))

@@ -1,5 +1,5 @@
 from bot.search.syllable import is_vietnamese_syllable
-from bot.search.text import fold, tokens
+from bot.text.fold import fold, tokens
 
 
 def test_fold_removes_marks_and_d_bar() -> None:
