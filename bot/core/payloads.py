@@ -155,3 +155,28 @@ class SubscribeTopic(Payload):
 class Forget(Payload):
     prefix: ClassVar[str] = "forget"
     answer: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class More(Payload):
+    """The whole text of an item (replies show its short form first)."""
+
+    prefix: ClassVar[str] = "more"
+    item_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Directions(Payload):
+    """How to get to an item (a place, or the places of an event or tour)."""
+
+    prefix: ClassVar[str] = "go"
+    item_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Page(Payload):
+    """Page ``page`` of a list the bot showed (``key`` names the list, see lists)."""
+
+    prefix: ClassVar[str] = "pg"
+    key: str
+    page: int
