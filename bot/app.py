@@ -13,18 +13,25 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.content.loader import ContentError, ContentPack, require_content
+from bot.core.dialogue import DialogueKeeper
 from bot.core.dispatcher import Dispatcher
 from bot.core.engine import Engine
 from bot.core.feature import Feature
 from bot.core.features.answer import AnswerFeature, InlineCards
 from bot.core.features.browse import BrowseFeature
 from bot.core.features.fallbacks import StaleButtonFeature, UnknownCommandFeature
+from bot.core.features.followup import FollowUpFeature
 from bot.core.features.forget import ForgetFeature
 from bot.core.features.language import LanguageFeature
+from bot.core.features.lists import ListFeature
 from bot.core.features.nearby import NearbyFeature
+from bot.core.features.scope import OutOfScopeFeature
+from bot.core.features.smalltalk import SmallTalkFeature
 from bot.core.features.start import StartFeature
 from bot.core.features.subscriptions import SubscriptionFeature
+from bot.core.features.trips import TripFeature
 from bot.i18n import load_catalogs
+from bot.nlu import Understanding, gazetteer_from
 from bot.search.index import SearchIndex
 from bot.store.db import Db, connect
 from bot.store.docs import Docs
@@ -35,6 +42,8 @@ if TYPE_CHECKING:
     from bot.broadcast.runtime import Broadcasting
 
 log = logging.getLogger(__name__)
+
+DIALOGUE_TTL = 3600.0  # seconds of quiet after which a chat's context is forgotten
 
 
 @dataclass
@@ -69,6 +78,8 @@ class App:
         return pack
 
     async def close(self) -> None:
+        if self.conversation is not None:
+            await self.conversation.close()
         if self.broadcasting is not None:
             await self.broadcasting.close()
         await self.db.close()
@@ -110,32 +121,63 @@ def build_dispatcher(
     today: Callable[[], dt.date],
     default_lang: str,
     staff: Feature | None = None,
+    dialogue_ttl: float = DIALOGUE_TTL,
 ) -> Dispatcher:
     """The conversation: staff first (a forged staff button is refused, not answered),
     then the visitor features."""
-    features = visitor_features(engine, users, questions)
+    dialogues = DialogueKeeper(users, dialogue_ttl)
+    features = visitor_features(engine, users, questions, dialogues)
     if staff is not None:
         features.insert(0, staff)
-    return Dispatcher(features, users, InlineCards(engine, today), today, default_lang)
+    cards = InlineCards(engine, today)
+    nlu = understanding(engine)
+    return Dispatcher(
+        features, users, cards, today, default_lang, dialogues, nlu, engine.language_of
+    )
 
 
-def visitor_features(engine: Engine, users: Users, questions: Questions) -> list[Feature]:
+def understanding(engine: Engine) -> Callable[[], Understanding]:
+    """The message classifier for the pack being served (rebuilt after a reload)."""
+    built: dict[str, Understanding] = {}
+
+    def current() -> Understanding:
+        pack = engine.pack
+        nlu = built.get(pack.fingerprint)
+        if nlu is None:
+            built.clear()
+            nlu = built[pack.fingerprint] = Understanding(*gazetteer_from(pack.items.values()))
+        return nlu
+
+    return current
+
+
+def visitor_features(
+    engine: Engine, users: Users, questions: Questions, dialogues: DialogueKeeper
+) -> list[Feature]:
     """The visitor side of the conversation, in the order the dispatcher asks them:
     commands and buttons first, then fallbacks, then answering a question."""
 
     def pack() -> ContentPack:
         return engine.pack  # read per message: a reload swaps the pack
 
+    answer = AnswerFeature(engine, users, questions)
+    nearby = NearbyFeature(pack)
+    subscriptions = SubscriptionFeature(users, pack)
     return [
         StartFeature(pack),
         LanguageFeature(users),
-        SubscriptionFeature(users, pack),
-        ForgetFeature(users),
+        subscriptions,
+        ForgetFeature(users, dialogues),
         BrowseFeature(engine),
-        NearbyFeature(pack),
+        ListFeature(engine),
+        nearby,
         UnknownCommandFeature(),
         StaleButtonFeature(),
-        AnswerFeature(engine, users, questions),
+        SmallTalkFeature(),
+        OutOfScopeFeature(engine),
+        TripFeature(engine),
+        FollowUpFeature(engine, answer, nearby, subscriptions),
+        answer,
     ]
 
 
@@ -183,7 +225,9 @@ async def build_app(
     engine = Engine(pack, index, docs, settings.default_lang)
     today = today or clock(settings.timezone)
     staff = staff_feature(outbox, settings) if outbox is not None else None
-    dispatcher = build_dispatcher(engine, users, questions, today, settings.default_lang, staff)
+    dispatcher = build_dispatcher(
+        engine, users, questions, today, settings.default_lang, staff, settings.dialogue_ttl
+    )
     return App(settings, db, users, questions, docs, content, engine, dispatcher, outbox)
 
 

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     content_dir: Path = Field(default=PROJECT_DIR / "content", alias="TOURBOT_CONTENT")
     default_lang: str = Field(default="vi", alias="TOURBOT_DEFAULT_LANG")
     timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="TOURBOT_TZ")
+    # After this many minutes of quiet a chat's context (its subject, the options on
+    # offer) is forgotten: "how far is it?" the next day should not mean yesterday's place.
+    dialogue_ttl_minutes: float = Field(default=60.0, gt=0, alias="TOURBOT_DIALOGUE_TTL_MINUTES")
     staff_ids: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), alias="TOURBOT_STAFF_IDS"
     )
@@ -61,3 +64,8 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({str(value)})
         return value
+
+    @property
+    def dialogue_ttl(self) -> float:
+        """``dialogue_ttl_minutes`` in seconds."""
+        return self.dialogue_ttl_minutes * 60.0

@@ -12,6 +12,8 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 
+ASK_CHANNEL = "cli"
+
 
 def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     chat = sub.add_parser("chat", help="talk to the bot in the terminal")
@@ -24,6 +26,11 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("--lang", choices=("auto", "vi", "en"), default="auto")
     ask.add_argument("--today", type=date_type, help="pretend today is this date")
+    ask.add_argument(
+        "--session",
+        metavar="NAME",
+        help="the lines are one visitor's conversation: context carries from line to line",
+    )
     ask.set_defaults(handler="bot.cli.chat:ask_command")
 
 
@@ -59,34 +66,44 @@ def ask_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def ask(settings: Settings, args: argparse.Namespace) -> int:
-    """``tourbot ask``: the JSON-lines contract of shared/eval/README.md."""
+    """``tourbot ask``: the JSON-lines contract of shared/eval/README.md, answered by the
+    same dispatcher as the messengers. Without ``--session`` every line is a new visitor;
+    with it the lines are one visitor's conversation (a number picks an option)."""
     from bot.app import build_app
+    from bot.core.models import Inbound
 
-    app = await build_app(settings, broadcasting=False)
-    assert app.engine is not None and app.conversation is not None  # built to answer
+    today = args.today
+    app = await build_app(settings, (lambda: today) if today else None, broadcasting=False)
+    assert app.conversation is not None  # built to answer
+    hint = None if args.lang == "auto" else args.lang
     try:
-        today = args.today or app.conversation.today()
         lines = sys.stdin if args.question == "-" else [args.question]
-        for raw in lines:
+        for number, raw in enumerate(lines):
             question = raw.rstrip("\n")
-            lang = None if args.lang == "auto" else args.lang
-            result = await app.engine.answer(question, today, lang=lang)
-            reply = result.reply
-            await app.questions.record(
-                "cli", None, result.folded, reply.lang, reply.answered, result.matched
-            )
-            text = f"{reply.title}\n{reply.text}" if reply.title else reply.text
-            if args.json:
-                out = {
-                    "question": question,
-                    "lang": reply.lang,
-                    "answered": reply.answered,
-                    "text": text,
-                    "items": [i.as_json() for i in reply.items],
-                }
-                print(json.dumps(out, ensure_ascii=False), flush=True)
-            else:
-                print(text, end="\n\n", flush=True)
+            user = f"session:{args.session}" if args.session else f"line:{number}"
+            if not args.session or number == 0:
+                await app.users.forget(ASK_CHANNEL, user)  # a fresh visitor, no history
+                app.conversation.dialogues.forget(ASK_CHANNEL, user)
+            msg = Inbound(ASK_CHANNEL, user, user, text=question, language_hint=hint)
+            replies = await app.conversation.handle(msg)
+            _print(question, replies, args.json)
     finally:
         await app.close()
     return 0
+
+
+def _print(question: str, replies: list[Any], as_json: bool) -> None:
+    texts = [f"{r.title}\n{r.text}" if r.title else r.text for r in replies]
+    text = "\n\n".join(t for t in texts if t.strip())
+    if not as_json:
+        print(text, end="\n\n", flush=True)
+        return
+    first = replies[0] if replies else None
+    out = {
+        "question": question,
+        "lang": first.lang if first else "vi",
+        "answered": all(r.answered for r in replies) if replies else False,
+        "text": text,
+        "items": [i.as_json() for r in replies for i in r.items],
+    }
+    print(json.dumps(out, ensure_ascii=False), flush=True)

@@ -61,6 +61,8 @@ def number(text: str) -> int | None:
 class StaffFeature:
     """The staff side of the conversation: the first feature the dispatcher asks."""
 
+    raw = True  # asked before the message is understood: drafts are text, not questions
+
     def __init__(
         self,
         service: Announcements,

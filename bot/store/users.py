@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.db import Db
@@ -18,6 +19,7 @@ class User:
     lang: str | None
     lang_explicit: bool
     blocked: bool
+    dialogue: str | None = None  # the chat's dialogue state, as JSON (bot.core.dialogue)
 
 
 class Users:
@@ -50,22 +52,22 @@ class Users:
                 last_seen = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
                 blocked = 0,
                 lang = COALESCE(users.lang, excluded.lang)
-            RETURNING channel, user_id, lang, lang_explicit, blocked
+            RETURNING channel, user_id, lang, lang_explicit, blocked, dialogue
             """,
             (channel, user_id, lang_hint),
         )
         assert row is not None  # an upsert with RETURNING always returns its row
-        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
 
     async def get(self, channel: str, user_id: str) -> User | None:
         row = await self._db.one(
-            "SELECT channel, user_id, lang, lang_explicit, blocked FROM users"
+            "SELECT channel, user_id, lang, lang_explicit, blocked, dialogue FROM users"
             " WHERE channel = ? AND user_id = ?",
             (channel, user_id),
         )
         if row is None:
             return None
-        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
 
     async def set_lang(self, channel: str, user_id: str, lang: str, explicit: bool) -> None:
         """Remember a language; an explicit choice (/language) is never overridden by a
@@ -121,6 +123,14 @@ class Users:
             (channel, user_id),
         )
         return [row[0] for row in rows]
+
+    async def save_dialogues(self, rows: Sequence[tuple[str, str, str | None]]) -> None:
+        """Store (channel, user_id, dialogue JSON) for users that exist, in one statement."""
+        async with self._db.tx() as conn:
+            await conn.executemany(
+                "UPDATE users SET dialogue = ? WHERE channel = ? AND user_id = ?",
+                [(dialogue, channel, user_id) for channel, user_id, dialogue in rows],
+            )
 
     async def forget(self, channel: str, user_id: str) -> None:
         """Delete everything stored about a user (their row, subscriptions and questions)."""

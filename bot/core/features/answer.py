@@ -24,8 +24,12 @@ class AnswerFeature:
         return turn.msg.payload is None
 
     async def handle(self, turn: Turn) -> list[Reply]:
+        return await self.answer_text(turn, turn.text)
+
+    async def answer_text(self, turn: Turn, text: str) -> list[Reply]:
+        """Answer ``text`` (the message, or a follow-up made whole) from the content."""
         user, msg = turn.user, turn.msg
-        result = await self._engine.answer(turn.text, turn.today, preferred=user.lang)
+        result = await self._engine.answer(text, turn.today, preferred=user.lang)
         reply = result.reply
         if reply.lang != user.lang and not user.lang_explicit:
             await self._users.set_lang(msg.channel, msg.user_id, reply.lang, explicit=False)

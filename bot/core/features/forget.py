@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.dialogue import DialogueKeeper
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
 from bot.core.models import Button, Reply
@@ -11,8 +12,9 @@ from bot.store.users import Users
 
 
 class ForgetFeature:
-    def __init__(self, users: Users) -> None:
+    def __init__(self, users: Users, dialogues: DialogueKeeper) -> None:
         self._users = users
+        self._dialogues = dialogues
 
     async def claims(self, turn: Turn) -> bool:
         if turn.msg.payload is not None:
@@ -34,6 +36,7 @@ class ForgetFeature:
         payload = Forget.unpack(turn.msg.payload)
         if payload is not None and payload.answer == "yes":
             await self._users.forget(turn.user.channel, turn.user.user_id)
+            self._dialogues.forget(turn.user.channel, turn.user.user_id)
             return [Reply(text=_("Done: I have deleted everything I stored about you."), lang=lang)]
         if payload is not None and payload.answer == "no":
             return [Reply(text=_("Nothing was deleted."), lang=lang)]

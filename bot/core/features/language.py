@@ -9,6 +9,7 @@ from bot.core.models import Button, Reply
 from bot.core.payloads import ChooseLanguage
 from bot.i18n import LANGS, normalize_lang, use_lang
 from bot.i18n import gettext as _
+from bot.nlu import Intent
 from bot.store.users import User, Users
 
 
@@ -21,6 +22,8 @@ class LanguageFeature:
     async def claims(self, turn: Turn) -> bool:
         if turn.msg.payload is not None:
             return ChooseLanguage.unpack(turn.msg.payload) is not None
+        if turn.intent is Intent.SWITCH_LANGUAGE:
+            return True
         command = turn.command
         return command is not None and command[0] == "language"
 
@@ -30,8 +33,11 @@ class LanguageFeature:
             if payload is not None and payload.code in LANGS:
                 return [await self.set_language(turn.user, payload.code)]
             return [stale_button(turn.lang)]
-        assert turn.command is not None
-        chosen = normalize_lang(turn.command[1])
+        if turn.parse is not None:  # "in English please", "nói tiếng Việt đi"
+            chosen = turn.parse.slots.target_lang
+        else:
+            assert turn.command is not None
+            chosen = normalize_lang(turn.command[1])
         if chosen:
             return [await self.set_language(turn.user, chosen)]
         buttons = (

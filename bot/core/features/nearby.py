@@ -26,11 +26,12 @@ class NearbyFeature:
         assert turn.msg.location is not None
         return [self.nearest(turn.msg.location, turn.lang)]
 
-    def nearest(self, where: Location, lang: str) -> Reply:
+    def nearest(self, where: Location, lang: str, skip: str | None = None) -> Reply:
+        """The places closest to ``where`` (leaving out ``skip``, the place itself)."""
         places = [
             (haversine_km(where.lat, where.lon, p.coordinates.lat, p.coordinates.lon), p)
             for p in self._pack().items.values()
-            if isinstance(p, Place) and p.coordinates is not None
+            if isinstance(p, Place) and p.coordinates is not None and p.id != skip
         ]
         places.sort(key=lambda pair: pair[0])
         lines = [_("Nearest places:")]

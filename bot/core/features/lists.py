@@ -1,0 +1,138 @@
+"""Lists on request: "what tours do you have", "danh sách địa điểm ở Lạng Sơn", "festivals
+in March". Every matching item is named; buttons page through them.
+
+A list's page button carries its key: ``l.<kind>.<province or ->.<month or 0>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.calendar.format import format_range
+from bot.calendar.recurrence import Occurrence
+from bot.content.loader import ContentPack
+from bot.content.schema import Event, Item
+from bot.core import answers, events
+from bot.core.engine import Engine
+from bot.core.feature import Turn
+from bot.core.features.fallbacks import stale_button
+from bot.core.models import Button, Reply
+from bot.core.payloads import Page, ShowItem
+from bot.i18n import gettext as _
+from bot.nlu import Intent
+
+PER_PAGE = 8
+KINDS = {"tour": "tour", "event": "event", "place": "place", "heritage": "heritage", "food": "dish"}
+LABEL_CHARS = 40
+
+
+class ListFeature:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def claims(self, turn: Turn) -> bool:
+        if turn.msg.payload is not None:
+            page = Page.unpack(turn.msg.payload)
+            return page is not None and page.key.startswith("l.")
+        return turn.intent is Intent.LIST
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        pack = self._engine.pack
+        if turn.msg.payload is not None:
+            page = Page.unpack(turn.msg.payload)
+            spec = _parse_key(page.key) if page is not None else None
+            if page is None or spec is None:
+                return [stale_button(turn.lang)]
+            kind, province, month = spec
+            return [self._reply(pack, kind, province, month, page.page, turn)]
+        assert turn.parse is not None
+        slots = turn.parse.slots
+        kind = KINDS.get(slots.list_kind or "", "place")
+        province = slots.province if slots.province in pack.items else None
+        month = slots.month or (slots.window.start.month if slots.window else 0)
+        if month and kind not in ("event", "tour"):
+            kind = "event"  # "what is on in March": festivals
+        return [self._reply(pack, kind, province, month, 0, turn)]
+
+    def _reply(
+        self, pack: ContentPack, kind: str, province: str | None, month: int, page: int, turn: Turn
+    ) -> Reply:
+        lang = turn.lang
+        found = _matching(pack, kind, province, month, turn.today)
+        start = page * PER_PAGE
+        chunk = found[start : start + PER_PAGE]
+        if not chunk:
+            text = _("I have nothing of that kind listed there yet.")
+            return Reply(text=text, lang=lang, answered=False)
+        where = pack.items[province].name.get(lang) if province else None
+        head = _heading(kind, where, len(found), lang)
+        lines = [head, *(f"• {_line(item, turn.today, lang)}" for item in chunk)]
+        rows: list[tuple[Button, ...]] = [
+            (Button(_label(i.name.get(lang)), ShowItem(i.id).pack()),) for i in chunk
+        ]
+        key = f"l.{kind}.{province or '-'}.{month}"
+        nav = []
+        if page > 0:
+            nav.append(Button(_("« Back"), payload=Page(key, page - 1).pack()))
+        if start + PER_PAGE < len(found):
+            nav.append(Button(_("Next page »"), payload=Page(key, page + 1).pack()))
+        if nav:
+            rows.append(tuple(nav))
+        refs = tuple(answers.item_ref(i, _next(i, turn.today)) for i in chunk)
+        return Reply(text="\n".join(lines), lang=lang, items=refs, buttons=tuple(rows))
+
+
+def _label(text: str) -> str:
+    """A button label: cut at a word boundary, diacritics kept."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    cut = text[: LABEL_CHARS - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _parse_key(key: str) -> tuple[str, str | None, int] | None:
+    parts = key.split(".")
+    if len(parts) != 4 or parts[1] not in KINDS.values() or not parts[3].isdigit():
+        return None
+    return parts[1], (None if parts[2] == "-" else parts[2]), int(parts[3])
+
+
+def _matching(
+    pack: ContentPack, kind: str, province: str | None, month: int, today: dt.date
+) -> list[Item]:
+    """The items of ``kind`` in ``province`` (old or new name), festivals by date."""
+    within = pack.provinces_within(province) if province else None
+    if kind == "event":
+        start = today
+        end = today + dt.timedelta(days=365)
+        found = events.between(pack, start, end, within)
+        if month:
+            found = [(e, o) for e, o in found if o.start.month == month or o.end.month == month]
+        return list(dict.fromkeys(e for e, _o in found))
+    items = [i for i in pack.of_kind(kind) if within is None or set(i.provinces) & within]
+    return sorted(items, key=lambda i: i.name.vi)
+
+
+def _next(item: Item, today: dt.date) -> Occurrence | None:
+    return answers.occurrence_for(item, today) if isinstance(item, Event) else None
+
+
+def _line(item: Item, today: dt.date, lang: str) -> str:
+    name = item.name.get(lang)
+    occurrence = _next(item, today)
+    if occurrence is not None:
+        return f"{name}: {format_range(occurrence.start, occurrence.end, lang)}"
+    return name
+
+
+def _heading(kind: str, where: str | None, n: int, lang: str) -> str:
+    label = {
+        "tour": _("Tours"),
+        "event": _("Festivals"),
+        "place": _("Places"),
+        "heritage": _("Heritage"),
+        "dish": _("Dishes"),
+    }[kind]
+    if where:
+        return _("{kind} in {province} ({n}):").format(kind=label, province=where, n=n)
+    return _("{kind} ({n}):").format(kind=label, n=n)

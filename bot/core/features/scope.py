@@ -1,0 +1,59 @@
+"""What the bot cannot do, said plainly: weather forecasts, bookings, a person to talk to.
+
+Each answer says what the bot can do instead, and about the place named (or the one the
+conversation is about) it offers what the content knows.
+"""
+
+from __future__ import annotations
+
+from bot.content.loader import ContentPack
+from bot.core.engine import Engine, item_answer, menu_buttons
+from bot.core.feature import Turn
+from bot.core.models import Reply
+from bot.i18n import gettext as _
+from bot.nlu import Intent
+
+OUT_OF_SCOPE = frozenset({Intent.WEATHER, Intent.BOOKING, Intent.HUMAN})
+HOTLINE_FAQ = "duong-day-nong"
+
+
+class OutOfScopeFeature:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def claims(self, turn: Turn) -> bool:
+        return turn.intent in OUT_OF_SCOPE
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        lang, pack = turn.lang, self._engine.pack
+        if turn.intent is Intent.WEATHER:
+            text = _(
+                "I cannot give weather forecasts: please check a weather service before you"
+                " go. I can tell you the best season for a place, and what is on when."
+            )
+        elif turn.intent is Intent.BOOKING:
+            text = _(
+                "I cannot book rooms, tickets or tours. Please contact the hotel, the site"
+                " or a travel agency directly; I can tell you about the places and festivals."
+            )
+        else:
+            text = _(
+                "I cannot put you through to a person yet. The tourism offices of each"
+                " province answer visitors' questions; the page below says how to reach them."
+            )
+        replies = [Reply(text=text, lang=lang, answered=False, buttons=menu_buttons())]
+        extra = self._related(turn, pack)
+        if extra is not None:
+            replies.append(extra)
+        return replies
+
+    def _related(self, turn: Turn, pack: ContentPack) -> Reply | None:
+        """What the content knows that helps: the place asked about, or the hotline page."""
+        if turn.intent is Intent.HUMAN:
+            faq = pack.items.get(HOTLINE_FAQ)
+            return item_answer(pack, faq, turn.today, turn.lang) if faq is not None else None
+        named = turn.parse.slots.items if turn.parse is not None else ()
+        item = pack.items.get(named[0]) if named else None
+        if item is None or item.kind == "province":
+            return None
+        return item_answer(pack, item, turn.today, turn.lang)
