@@ -12,6 +12,8 @@ import argparse
 import datetime as dt
 import importlib
 import logging
+import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
@@ -75,4 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_redaction(settings)  # tokens never reach a log line, whatever logs them
     module, _sep, function = args.handler.partition(":")
     handler = cast(Handler, getattr(importlib.import_module(module), function))
-    return handler(settings, args)
+    try:
+        return handler(settings, args)
+    except BrokenPipeError:  # `tourbot ask - | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command killed by SIGPIPE

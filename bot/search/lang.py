@@ -30,7 +30,8 @@ _EN_WORDS = frozenset(
     south specialties specialty still such tell than thanks that the their there these
     they things this time tips to today tomorrow tour tours travel trip upcoming visit
     want was way we weekend well were what whats when where which who why will with won
-    would year you your
+    would year you your bye goodbye hello hi hey thank thx useless stupid please speak
+    person human agent someone
     """.split()
 )
 
@@ -45,6 +46,7 @@ _VI_WORDS = frozenset(
     ai bao bay cach can cho choi chua chuong co cua cung dau den di dien duoc gan gi gio
     hien hom hon khi khong la lam luc mai may minh mot mua nao nay nen ngay nhieu nhung
     nhu o oi o qua ra rang roi sao sap the thi thu toi trong tu va ve vay voi xa xem
+    ad alo nha nhe nhen ko dc duoc ntn ngu ban bn vl vkl
     """.split()
 )
 
@@ -62,6 +64,9 @@ _VI_PHRASES = (
     "cuoi tuan",
     "thang nay",
     "dien ra",
+    "cam on",
+    "tam biet",
+    "xin chao",
 )
 
 

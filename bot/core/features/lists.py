@@ -108,7 +108,8 @@ def _matching(
         found = events.between(pack, start, end, within)
         if month:
             found = [(e, o) for e, o in found if o.start.month == month or o.end.month == month]
-        return list(dict.fromkeys(e for e, _o in found))
+        unique = {e.id: e for e, _o in reversed(found)}  # models are not hashable: by id
+        return [unique[i] for i in dict.fromkeys(e.id for e, _o in found)]
     items = [i for i in pack.of_kind(kind) if within is None or set(i.provinces) & within]
     return sorted(items, key=lambda i: i.name.vi)
 

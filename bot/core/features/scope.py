@@ -7,9 +7,10 @@ conversation is about) it offers what the content knows.
 from __future__ import annotations
 
 from bot.content.loader import ContentPack
+from bot.core import answers
 from bot.core.engine import Engine, item_answer, menu_buttons
 from bot.core.feature import Turn
-from bot.core.models import Reply
+from bot.core.models import ItemRef, Reply
 from bot.i18n import gettext as _
 from bot.nlu import Intent
 
@@ -41,6 +42,13 @@ class OutOfScopeFeature:
                 "I cannot put you through to a person yet. The tourism offices of each"
                 " province answer visitors' questions; the page below says how to reach them."
             )
+        if turn.intent is Intent.HUMAN:
+            faq = pack.items.get(HOTLINE_FAQ)
+            refs: tuple[ItemRef, ...] = ()
+            if faq is not None:  # what the content says about reaching the offices
+                text += "\n\n" + faq.summary.get(lang)
+                refs = (answers.item_ref(faq),)
+            return [Reply(text=text, lang=lang, answered=False, items=refs)]
         replies = [Reply(text=text, lang=lang, answered=False, buttons=menu_buttons())]
         extra = self._related(turn, pack)
         if extra is not None:
@@ -48,10 +56,7 @@ class OutOfScopeFeature:
         return replies
 
     def _related(self, turn: Turn, pack: ContentPack) -> Reply | None:
-        """What the content knows that helps: the place asked about, or the hotline page."""
-        if turn.intent is Intent.HUMAN:
-            faq = pack.items.get(HOTLINE_FAQ)
-            return item_answer(pack, faq, turn.today, turn.lang) if faq is not None else None
+        """What the content knows about the place asked about."""
         named = turn.parse.slots.items if turn.parse is not None else ()
         item = pack.items.get(named[0]) if named else None
         if item is None or item.kind == "province":

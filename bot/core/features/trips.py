@@ -12,8 +12,13 @@ from bot.core.payloads import ShowItem
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 from bot.nlu import Intent
+from bot.text.fold import tokens
+from bot.text.stopwords import STOPWORDS
 
 SUGGESTED = 3
+INTEREST_TAGS = frozenset({"culture", "food", "nature", "history", "spiritual", "craft-village"})
+# Words of any trip request: they say nothing about which tour.
+_GENERIC = frozenset("tour tours ngay dem day days night nights trip di choi lich trinh".split())
 
 
 class TripFeature:
@@ -29,6 +34,7 @@ class TripFeature:
         tours = [t for t in pack.of_kind("tour") if isinstance(t, Tour)]
         days = slots.days
         within = pack.provinces_within(slots.province) if slots.province in pack.items else None
+        words = {w for w in tokens(turn.text) if w not in STOPWORDS and not w.isdigit()} - _GENERIC
 
         def score(tour: Tour) -> tuple[float, str]:
             points = 0.0
@@ -41,7 +47,11 @@ class TripFeature:
                     points -= 3
             if slots.from_hanoi and "from-hanoi" in tour.tags:
                 points += 1
-            points += sum(1 for i in slots.interests if i in tour.tags)
+            # An interest counts more on a tour with few themes than on one with many.
+            themes = [t for t in tour.tags if t in INTEREST_TAGS] or ["-"]
+            points += 2 * sum(1 for i in slots.interests if i in tour.tags) / len(themes)
+            named = set(tokens(tour.name.get("vi"))) | set(tokens(tour.name.get("en")))
+            points += 1.5 * len(words & named)
             if within is not None and set(tour.provinces) & within:
                 points += 2
             return (-points, tour.name.get(lang))
