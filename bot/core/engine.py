@@ -179,7 +179,10 @@ class Engine:
             any(self.index.mentions(hit.item_id, form) for form in forms) for forms in runs
         ):
             return False
-        if hit.coverage >= ANSWER_COVERAGE:
+        # Enough of the question's words, and one of them says what the item is (its name,
+        # an alias, a tag): words met only in a body ("rain" in a forest's description)
+        # do not make an answer.
+        if hit.coverage >= ANSWER_COVERAGE and (hit.head_coverage > 0 or hit.alias_span):
             return True
         # The kind of item the question asks for, in the province it names ("What
         # specialities should I buy in Hai Duong?" → Hải Dương's food page), may use other

@@ -74,7 +74,7 @@ KIND_BOOST: dict[Intent, dict[str, float]] = {
     Intent.COUNTDOWN: {"event": 0.6},
     Intent.EVENTS: {"event": 0.4, "province": -0.3},
     Intent.TOUR: {"tour": 0.6, "province": -0.3},
-    Intent.FOOD: {"dish": 0.6, "faq": 0.5, "province": -0.5},
+    Intent.FOOD: {"faq": 0.55, "dish": 0.5, "province": -0.5},
     Intent.MERGER: {"province": 0.5, "faq": 0.4},
     Intent.DISTANCE: {"faq": 0.3, "province": 0.3, "place": 0.2},
     Intent.WHERE: {"place": 0.3},

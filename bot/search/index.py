@@ -80,6 +80,9 @@ class Hit:
     score: float = 0.0
     coverage: float = 0.0  # idf-weighted share of the query's content words found in it
     name_coverage: float = 0.0
+    # idf-weighted share of the query's content words in the names, aliases or tags: the
+    # words that say what an item is, not what its text happens to mention
+    head_coverage: float = 0.0
     alias_span: int = 0  # longest alias of the item found verbatim in the query (tokens)
     rare_alias: bool = False  # a one-word alias that is rare in the content ("presstrip")
     bm25: float = 0.0
@@ -108,6 +111,7 @@ class SearchIndex:
         self._docs = {d.item_id: d for d in docs}
         self._doc_tokens = {d.item_id: set(d.fulltext.split()) for d in docs}
         self._name_tokens = {d.item_id: set(tokens(d.names)) for d in docs}
+        self._tag_tokens = {d.item_id: set(tokens(d.tags)) for d in docs}
         self._doc_bigrams = {d.item_id: _bigrams(d.fulltext.split()) for d in docs}
         self.bigrams = frozenset().union(*self._doc_bigrams.values())
         self.vocabulary = vocabulary
@@ -295,6 +299,8 @@ class SearchIndex:
                 covered += w if not pairs or pairs & doc_bigrams else 0.25 * w
             hit.coverage = covered / total
             hit.name_coverage = sum(w for t, w in weights.items() if t in name_tokens) / total
+            head = name_tokens | self._tag_tokens[hit.item_id]
+            hit.head_coverage = sum(w for t, w in weights.items() if t in head) / total
         bigram = len(query_bigrams & doc_bigrams) / len(query_bigrams) if query_bigrams else 0.0
         alias = min(hit.alias_span / max(n_content, 1), 1.0) if hit.alias_span else 0.0
         hit.reasons = {

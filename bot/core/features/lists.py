@@ -49,7 +49,13 @@ class ListFeature:
         slots = turn.parse.slots
         kind = KINDS.get(slots.list_kind or "", "place")
         province = slots.province if slots.province in pack.items else None
-        month = slots.month or (slots.window.start.month if slots.window else 0)
+        window = slots.window
+        if window is not None and kind in ("event", "place"):
+            # "this weekend", "10–20 February": the festivals in exactly that window.
+            within = pack.provinces_within(province) if province else set()
+            span = (window.start, window.end)
+            return [events.listing(pack, turn.today, turn.lang, span, within)]
+        month = slots.month or 0
         if month and kind not in ("event", "tour"):
             kind = "event"  # "what is on in March": festivals
         return [self._reply(pack, kind, province, month, 0, turn)]
