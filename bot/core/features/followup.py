@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.content.schema import Event, Item, Place
-from bot.core.engine import Engine, menu_buttons
+from bot.core.engine import Engine, item_answer, menu_buttons
 from bot.core.feature import Turn
 from bot.core.features.answer import AnswerFeature
 from bot.core.features.nearby import NearbyFeature
@@ -19,8 +19,10 @@ from bot.core.features.subscriptions import SubscriptionFeature
 from bot.core.models import Location, Reply
 from bot.i18n import gettext as _
 from bot.nlu import Aspect, Intent
+from bot.text.fold import fold
 
 # The words that point back at the subject, longest first so "ở đó" goes before "đó".
+_FESTIVAL = re.compile(r"\b(?:le hoi|hoi|festivals?)\b")
 _POINTERS = re.compile(
     r"\b(?:ở đó|ở đấy|chỗ đó|chỗ ấy|nơi đó|nơi ấy|o do|cho do|noi do|that place|this place"
     r"|there|its|it|nó|đó|đấy)\b",
@@ -56,6 +58,10 @@ class FollowUpFeature:
             return [await self._remind(turn, subject)]
         assert turn.parse is not None and subject is not None
         aspect = turn.parse.slots.aspect
+        festival = self._festival_at(subject)
+        if festival is not None and (aspect is Aspect.WHEN or _FESTIVAL.search(fold(turn.text))):
+            # "when is its festival?" about a place: the festival held there.
+            return [item_answer(self._engine.pack, festival, turn.today, turn.lang)]
         if aspect is Aspect.NEARBY and isinstance(subject, Place) and subject.coordinates:
             here = Location(subject.coordinates.lat, subject.coordinates.lon)
             return [self._nearby.nearest(here, turn.lang, skip=subject.id)]
@@ -81,7 +87,11 @@ class FollowUpFeature:
 
 def resolve(text: str, subject: Item, lang: str) -> str:
     """``text`` about ``subject``: its pointer word replaced by the subject's name, or the
-    name put in front of an elliptic question ("bao xa?" → "Côn Sơn bao xa?")."""
-    name = subject.name.get(lang)
+    name put in front of an elliptic question ("bao xa?" → "Côn Sơn bao xa?").
+
+    The shortest alias of two words or more stands for the name when there is one: "Côn
+    Sơn" finds the pages about Côn Sơn better than "Côn Sơn Relic Site" would."""
+    short = [a for a in subject.aliases if len(a.split()) >= 2]
+    name = min(short, key=len) if short else subject.name.get(lang)
     resolved, count = _POINTERS.subn(name, text, count=1)
     return resolved if count else f"{name} {text}"
