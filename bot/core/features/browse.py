@@ -67,14 +67,15 @@ class BrowseFeature:
                     (Button(t.name.get(lang)[:60], payload=ShowItem(t.id).pack()),) for t in tours
                 ),
             )
-        provinces = [
-            p for p in pack.items.values() if isinstance(p, Province) and not p.merged_into
-        ]
+        # Today's provinces first, then the former ones (Bắc Giang, Hải Dương, Bắc Kạn):
+        # visitors and signposts still use the old names.
+        provinces = [p for p in pack.items.values() if isinstance(p, Province)]
+        provinces.sort(key=lambda p: (bool(p.merged_into), p.name.vi))
         return Reply(
             text=_("Choose a province:"),
             lang=lang,
             buttons=tuple(
-                (Button(p.name.get(lang), payload=Browse(p.id, "place", 0).pack()),)
+                (Button(_province_label(p, lang), payload=Browse(p.id, "place", 0).pack()),)
                 for p in provinces
             ),
         )
@@ -106,3 +107,8 @@ class BrowseFeature:
             label = {"place": _("Places"), "event": _("Events"), "tour": _("Tours")}[kind]
             text = _("{kind} in {province}:").format(kind=label, province=province.name.get(lang))
         return Reply(text=text, lang=lang, buttons=tuple(rows))
+
+
+def _province_label(province: Province, lang: str) -> str:
+    name = province.name.get(lang)
+    return _("{name} (former)").format(name=name) if province.merged_into else name
