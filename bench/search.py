@@ -73,7 +73,10 @@ def _synthetic(root: Path, n: int, seed: int = 7) -> None:
             "aliases": [f"{name} {i}"],
             "provinces": [rng.choice(provinces)],
             "tags": ["generated"],
-            "sources": [{"title": "generated for the benchmark"}],
+            "sources": [{"title": "generated for the benchmark", "url": "https://example.org/"}],
+            "confidence": "uncertain",
+            "address": {"vi": "generated", "en": "generated"},
+            "coordinates": {"lat": 21.0 + rng.random(), "lon": 105.5 + rng.random()},
         }
         (root / "place" / f"gen-{i}.yaml").write_text(
             yaml.safe_dump(item, allow_unicode=True), "utf-8"
