@@ -7,6 +7,7 @@ from bot.core import answers, events
 from bot.core.engine import Engine, item_answer
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
+from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import Browse, Menu, ShowItem, ShowMap, decode
 from bot.i18n import gettext as _
@@ -64,7 +65,7 @@ class BrowseFeature:
                 text=_("Joint tours:"),
                 lang=lang,
                 buttons=tuple(
-                    (Button(t.name.get(lang)[:60], payload=ShowItem(t.id).pack()),) for t in tours
+                    (Button(short(t.name.get(lang)), payload=ShowItem(t.id).pack()),) for t in tours
                 ),
             )
         provinces = [
@@ -87,7 +88,7 @@ class BrowseFeature:
         province = pack.items[where.province_id]
         chunk = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         rows: list[tuple[Button, ...]] = [
-            (Button(i.name.get(lang)[:60], payload=ShowItem(i.id).pack()),) for i in chunk
+            (Button(short(i.name.get(lang)), payload=ShowItem(i.id).pack()),) for i in chunk
         ]
         nav = []
         if page > 0:
