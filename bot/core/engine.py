@@ -64,6 +64,9 @@ class Engine:
         text = text[:MAX_CHARS]
         lang = lang or self.language_of(text, preferred)
         with use_lang(lang):
+            dated = dates.date_answer(text, today, lang)
+            if dated is not None:  # "Tết 2027 là ngày nào": the calendar answers
+                return Answer(dated, " ".join(tokens(text)), [])
             return await self._answer(text, today, lang)
 
     async def _answer(self, text: str, today: dt.date, lang: str) -> Answer:
