@@ -244,28 +244,32 @@ def way_line(pack: ContentPack, item: Item) -> str | None:
     return None
 
 
-def snippet(item: Item, words: set[str], shown: str) -> str | None:
-    """The sentence of the body (or of the way there) that best answers the question's
-    ``words`` (folded, stemmed search terms), words the short text lacks counting double;
-    None when no sentence has any of them. The item's own name answers nothing."""
+def snippets(item: Item, words: set[str], shown: str) -> list[str]:
+    """Sentences of the body (or of the way there) that answer the question's ``words``
+    (folded, stemmed search terms), best first, words the short text lacks counting
+    double. When the short text has all the words, the body's first sentence (its lead).
+    The item's own name answers nothing."""
     lang = current_lang()
     asked = words - _stems(f"{item.name.vi} {item.name.en}")
     if not asked:
-        return None
+        return []
     missing = asked - _stems(shown)
-    pool = _sentences(item.body.get(lang))
+    body = _sentences(item.body.get(lang))
+    if not missing:
+        return body[:1] if body and len(body[0]) <= _SNIPPET else []
+    pool = list(body)
     if isinstance(item, Place) and item.getting_there is not None:
         pool += _sentences(item.getting_there.get(lang))
-    best: tuple[int, str] | None = None
-    for sentence in pool:
+    scored: list[tuple[int, int, str]] = []
+    for n, sentence in enumerate(pool):
         # A long sentence offers its clauses instead, marked as cut.
         parts = [sentence] if len(sentence) <= _SNIPPET else _clauses(sentence)
         for part in parts:
             found = _stems(part)
             score = 2 * len(missing & found) + len(asked & found)
-            if score and len(part) <= _SNIPPET and (best is None or score > best[0]):
-                best = (score, part)
-    return best[1] if best is not None else None
+            if score and len(part) <= _SNIPPET:
+                scored.append((-score, n, part))
+    return [part for _score, _n, part in sorted(scored)]
 
 
 def _stems(text: str) -> set[str]:
@@ -300,10 +304,8 @@ def item_text(
             parts.append(fact)
     if way and (line := way_line(pack, item)) is not None and _new(line, parts):
         parts.append(line)
-    if words:
-        extra = snippet(item, words, "\n".join(parts))
-        fits = extra is not None and sum(map(len, parts)) + len(extra) <= SHORT_CHARS + 50
-        if extra is not None and fits and _new(extra, parts):
+    for extra in snippets(item, words, "\n".join(parts))[:2] if words else []:
+        if sum(len(p) + 1 for p in parts) + len(extra) <= SHORT_CHARS and _new(extra, parts):
             parts.append(extra)
     return "\n".join(parts)
 

@@ -27,7 +27,6 @@ from bot.text.stopwords import GENERIC
 MAX_CHARS = 2000  # longer messages are answered from their beginning
 ANSWER_COVERAGE = 0.6  # share of the question's content words the best item must contain
 SEE_ALSO = 3
-REPLY_CHARS = 520  # a reply with its see-also line: about one phone screen
 SEE_ALSO_TITLE = 48  # characters of a runner-up's name on the see-also line
 EVENTS_LISTED = 8
 
@@ -312,10 +311,7 @@ class Engine:
         close = [h for h in others[:1] if h.score >= 0.9 * top.score]
         for h in close:
             other = self.pack.items[h.item_id]
-            line = f"{other.name.get(lang)}: {other.summary.get(lang)}"
-            # Only while the reply still fits a phone screen.
-            if sum(len(p) + 2 for p in parts) + len(line) <= REPLY_CHARS:
-                parts.append(line)
+            parts.append(f"{other.name.get(lang)}: {other.summary.get(lang)}")
 
     def _places_in(self, province_id: str) -> list[Place]:
         within = self.pack.provinces_within(province_id)
