@@ -21,7 +21,7 @@ def turn(payload: str, lang: str = "vi", today: dt.date = TODAY) -> Turn:
 
 
 async def press(app: App, payload: str, lang: str = "vi") -> Reply:
-    feature = DetailsFeature(app.pack)
+    feature = DetailsFeature(app.engine)
     assert await feature.claims(turn(payload, lang))
     (reply,) = await feature.handle(turn(payload, lang))
     return reply
@@ -50,7 +50,7 @@ async def test_more_and_directions_buttons(app: App) -> None:
 async def test_a_stale_button_is_claimed_and_apologised_for(app: App) -> None:
     reply = await press(app, More("no-such-item").pack())
     assert not reply.items
-    feature = DetailsFeature(app.pack)
+    feature = DetailsFeature(app.engine)
     assert not await feature.claims(turn(ShowItem("hoi-lim").pack()))  # browse's family
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.content.loader import ContentPack
 from bot.core import answers, events
+from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
 from bot.core.models import Reply
@@ -17,8 +18,8 @@ _FAMILIES = (More, Directions, Page)
 class DetailsFeature:
     """Answers ``More``, ``Directions`` and ``Page`` buttons; a stale one is apologised for."""
 
-    def __init__(self, pack: ContentPack) -> None:
-        self._pack = pack
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine  # its pack, not a copy: a content reload replaces it
 
     async def claims(self, turn: Turn) -> bool:
         return turn.msg.payload is not None and decode(turn.msg.payload, _FAMILIES) is not None
@@ -26,7 +27,7 @@ class DetailsFeature:
     async def handle(self, turn: Turn) -> list[Reply]:
         assert turn.msg.payload is not None
         payload = decode(turn.msg.payload, _FAMILIES)
-        pack, lang = self._pack, turn.lang
+        pack, lang = self._engine.pack, turn.lang
         if isinstance(payload, More) and payload.item_id in pack.items:
             return [more_reply(pack, payload.item_id, lang)]
         if isinstance(payload, Directions) and payload.item_id in pack.items:
