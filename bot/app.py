@@ -19,12 +19,14 @@ from bot.core.engine import Engine
 from bot.core.feature import Feature
 from bot.core.features.answer import AnswerFeature, InlineCards
 from bot.core.features.browse import BrowseFeature
+from bot.core.features.details import DetailsFeature
 from bot.core.features.fallbacks import StaleButtonFeature, UnknownCommandFeature
 from bot.core.features.followup import FollowUpFeature
 from bot.core.features.forget import ForgetFeature
 from bot.core.features.language import LanguageFeature
 from bot.core.features.lists import ListFeature
 from bot.core.features.nearby import NearbyFeature
+from bot.core.features.practical import PracticalFeature
 from bot.core.features.scope import OutOfScopeFeature
 from bot.core.features.smalltalk import SmallTalkFeature
 from bot.core.features.start import StartFeature
@@ -169,13 +171,15 @@ def visitor_features(
         subscriptions,
         ForgetFeature(users, dialogues),
         BrowseFeature(engine),
-        ListFeature(engine),
+        ListFeature(engine),  # before Details: it owns the "l." list pages
+        DetailsFeature(engine),
         nearby,
         UnknownCommandFeature(),
         StaleButtonFeature(),
         SmallTalkFeature(),
         OutOfScopeFeature(engine),
         TripFeature(engine),
+        PracticalFeature(engine),
         FollowUpFeature(engine, answer, nearby, subscriptions),
         answer,
     ]

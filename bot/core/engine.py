@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.calendar.format import format_date, format_lunar, format_range
-from bot.calendar.lunar import solar_to_lunar
+from bot.calendar.format import format_range
 from bot.calendar.phrases import find_window
 from bot.calendar.recurrence import Occurrence
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province
-from bot.core import answers, events
+from bot.core import answers, dates, events
 from bot.core.intent import KIND_BOOST, Intent, cue_words, intents
-from bot.core.models import Button, ItemRef, Reply
-from bot.core.payloads import Menu, ShowItem
+from bot.core.labels import short
+from bot.core.models import ItemRef, Reply
+from bot.core.replies import help_text, menu_buttons
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
@@ -26,6 +27,7 @@ from bot.text.stopwords import GENERIC
 MAX_CHARS = 2000  # longer messages are answered from their beginning
 ANSWER_COVERAGE = 0.6  # share of the question's content words the best item must contain
 SEE_ALSO = 3
+SEE_ALSO_TITLE = 48  # characters of a runner-up's name on the see-also line
 EVENTS_LISTED = 8
 
 
@@ -61,6 +63,9 @@ class Engine:
         text = text[:MAX_CHARS]
         lang = lang or self.language_of(text, preferred)
         with use_lang(lang):
+            dated = dates.date_answer(text, today, lang)
+            if dated is not None:  # "Tết 2027 là ngày nào": the calendar answers
+                return Answer(dated, " ".join(tokens(text)), [])
             return await self._answer(text, today, lang)
 
     async def _answer(self, text: str, today: dt.date, lang: str) -> Answer:
@@ -239,7 +244,13 @@ class Engine:
         occurrence = (
             answers.occurrence_for(item, today, window) if isinstance(item, Event) else None
         )
-        parts = [answers.item_text(self.pack, item, occurrence)]
+        words = {t.token for t in result.terms if not t.stop}
+        way = Intent.DISTANCE in wanted
+        this_year = window == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+        parts = [answers.item_text(self.pack, item, occurrence, today, words, way, this_year)]
+        if isinstance(item, Event) and occurrence is not None and occurrence.end < today:
+            # The reply's item is the next occurrence even when the text recalls a past one.
+            occurrence = answers.occurrence_for(item, today)
         if Intent.COUNTDOWN in wanted and occurrence is not None:
             days = (occurrence.start - today).days
             if days > 0:
@@ -250,23 +261,18 @@ class Engine:
         if isinstance(item, Province) and wanted & {Intent.THINGS_TO_DO, Intent.WHERE}:
             places = self._places_in(item.id)
             if places:
-                names = ", ".join(p.name.get(lang) for p in places[:8])
-                parts.append(_("Places to visit: {names}").format(names=names))
+                parts.append(_("Places to visit: {names}").format(names=_listed(places, lang)))
         others = [h for h in hits[1:] if h.score >= 0.7 * top.score and self._confident(h, result)][
             :SEE_ALSO
         ]
         self._see_also(others, top, today, lang, window, parts, refs)
-        buttons = answers.item_buttons(item)
-        if len(refs) > 1:
-            buttons += (
-                tuple(Button(r.title[:40], payload=ShowItem(r.id).pack()) for r in refs[1:]),
-            )
+        related = refs[1:] or answers.related_refs(self.pack, item, today)
         return Reply(
             text="\n\n".join(parts),
             lang=lang,
             title=item.name.get(lang),
             items=tuple(refs),
-            buttons=buttons,
+            buttons=answers.item_buttons(item, self.pack, related),
             venue=answers.venue_of(self.pack, item),
         )
 
@@ -280,7 +286,7 @@ class Engine:
         parts: list[str],
         refs: list[ItemRef],
     ) -> None:
-        """Append the runners-up worth a mention to ``parts`` and ``refs``."""
+        """Append the runners-up worth a mention to ``parts`` (one short line) and ``refs``."""
         if not others:
             return
         titles: list[str] = []
@@ -295,9 +301,10 @@ class Engine:
             ):
                 continue
             refs.append(answers.item_ref(other, occ))
-            title = other.name.get(lang)
+            title = short(other.name.get(lang), SEE_ALSO_TITLE)
             if occ is not None:
-                title += f" ({format_range(occ.start, occ.end, lang)})"
+                # Solar dates only: a lunar date in brackets inside a bracket reads badly.
+                title += ", " + format_range(occ.start, occ.end, lang, with_lunar=False)
             titles.append(title)
         if titles:
             parts.append(_("See also: {names}").format(names="; ".join(titles)))
@@ -334,12 +341,7 @@ class Engine:
         return events.listing(self.pack, today, lang, window, provinces)
 
     def _lunar_today(self, today: dt.date, lang: str, tomorrow: bool) -> Reply:
-        day = today + dt.timedelta(days=1) if tomorrow else today
-        lunar = solar_to_lunar(day)
-        text = _("{date} is {lunar}.").format(
-            date=format_date(day, lang, with_lunar=False), lunar=format_lunar(lunar, lang)
-        )
-        return Reply(text=text, lang=lang)
+        return dates.lunar_day_reply(today + dt.timedelta(days=1) if tomorrow else today, lang)
 
     def _help(self, lang: str) -> Reply:
         return Reply(text=help_text(), lang=lang, buttons=menu_buttons())
@@ -362,33 +364,10 @@ class Engine:
         return Reply(text=text, lang=lang, answered=False, buttons=menu_buttons())
 
 
-def help_text() -> str:
-    return _(
-        "Hello! I am the tourism guide of Bắc Giang and its partner provinces (Bắc Ninh,"
-        " Thái Nguyên, Hải Dương, Lạng Sơn, Nghệ An). Ask me about places, festivals and"
-        " their dates, joint tours, heritage and food — in Vietnamese or English."
-    )
-
-
-def menu_buttons() -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(_("Events"), payload=Menu("events").pack()),
-            Button(_("Tours"), payload=Menu("tours").pack()),
-            Button(_("Places"), payload=Menu("places").pack()),
-        ),
-    )
-
-
-def item_answer(pack: ContentPack, item: Item, today: dt.date, lang: str) -> Reply:
-    """A reply about one item chosen by id (a button or a deep link)."""
-    with use_lang(lang):
-        occurrence = answers.occurrence_for(item, today) if isinstance(item, Event) else None
-        return Reply(
-            text=answers.item_text(pack, item, occurrence),
-            lang=lang,
-            title=item.name.get(lang),
-            items=(answers.item_ref(item, occurrence),),
-            buttons=answers.item_buttons(item),
-            venue=answers.venue_of(pack, item),
-        )
+def _listed(items: Sequence[Item], lang: str, limit: int = 8) -> str:
+    """Names of ``items``, the first ``limit`` of them and how many more."""
+    names = ", ".join(i.name.get(lang) for i in items[:limit])
+    if len(items) > limit:
+        more = len(items) - limit
+        names += " " + ngettext("and {n} more", "and {n} more", more).format(n=more)
+    return names

@@ -118,7 +118,8 @@ _CUES: tuple[tuple[Intent, str], ...] = (
     (
         Intent.DIRECTIONS,
         r"(?<!lam )\bbang (?:gi|cach nao|phuong tien gi|xe gi)\b|\bduong (?:di|den|toi|ra|len)\b"
-        r"|\bchi duong\b|\bbao xa\b|\bbao nhieu (?:km|cay so|kilomet)\b|\bmat (?:khoang )?bao"
+        r"|\bchi duong\b|\blam (?:sao|the nao) (?:de )?(?:di|den|toi)\b"
+        r"|\bbao xa\b|\bbao nhieu (?:km|cay so|kilomet)\b|\bmat (?:khoang )?bao"
         r" lau\b|\bdi (?:\S+ ){0,4}(?:nhu the nao|the nao|ra sao)\b|\bxe (?:khach|buyt|bus)\b"
         r"|\btau hoa\b|\bhow far\b|\bget (?:there|to|from)\b|\bdirections?\b|\bdistance\b"
         r"|\bhow long does it take\b|\b(?:bus|train|flight|taxi|grab|drive|car) (?:to|from"

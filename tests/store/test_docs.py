@@ -35,7 +35,7 @@ async def test_an_index_rewritten_for_newer_content_does_not_confuse_a_running_b
         "green tea growing area",
         "museum of ethnic cultures",
         "mountain temple pilgrimage cable car",
-        "historic mountain pass",
+        "Chi Lang pass",  # the content was rewritten from sources: named now, not described
     ]
 
     async def answers() -> list[str]:

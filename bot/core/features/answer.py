@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from bot.core.engine import Engine, item_answer
+from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.models import Reply
+from bot.core.replies import item_answer
 from bot.store.questions import Questions
 from bot.store.users import Users
 

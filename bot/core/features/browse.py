@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.content.schema import Place, Province, Tour
 from bot.core import answers, events
-from bot.core.engine import Engine, item_answer
+from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
+from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import Browse, Menu, ShowItem, ShowMap, decode
+from bot.core.replies import item_answer
 from bot.i18n import gettext as _
 
 PAGE_SIZE = 6
@@ -64,7 +66,7 @@ class BrowseFeature:
                 text=_("Joint tours:"),
                 lang=lang,
                 buttons=tuple(
-                    (Button(t.name.get(lang)[:60], payload=ShowItem(t.id).pack()),) for t in tours
+                    (Button(short(t.name.get(lang)), payload=ShowItem(t.id).pack()),) for t in tours
                 ),
             )
         # Today's provinces first, then the former ones (Bắc Giang, Hải Dương, Bắc Kạn):
@@ -88,7 +90,7 @@ class BrowseFeature:
         province = pack.items[where.province_id]
         chunk = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         rows: list[tuple[Button, ...]] = [
-            (Button(i.name.get(lang)[:60], payload=ShowItem(i.id).pack()),) for i in chunk
+            (Button(short(i.name.get(lang)), payload=ShowItem(i.id).pack()),) for i in chunk
         ]
         nav = []
         if page > 0:

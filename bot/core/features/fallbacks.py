@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.engine import menu_buttons
 from bot.core.feature import Turn
 from bot.core.features.start import commands_text
 from bot.core.models import Reply
+from bot.core.replies import menu_buttons
 from bot.i18n import gettext as _
 
 

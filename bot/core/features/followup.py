@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 
 from bot.content.schema import Event, Item, Place
-from bot.core.engine import Engine, item_answer, menu_buttons
+from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.features.answer import AnswerFeature
 from bot.core.features.nearby import NearbyFeature
 from bot.core.features.subscriptions import SubscriptionFeature
 from bot.core.models import Location, Reply
+from bot.core.replies import item_answer, menu_buttons
 from bot.i18n import gettext as _
 from bot.nlu import Aspect, Intent
 from bot.text.fold import fold

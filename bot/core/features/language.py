@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core.engine import menu_buttons
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
 from bot.core.models import Button, Reply
 from bot.core.payloads import ChooseLanguage
+from bot.core.replies import menu_buttons
 from bot.i18n import LANGS, normalize_lang, use_lang
 from bot.i18n import gettext as _
 from bot.nlu import Intent

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from bot.content.loader import ContentPack
 from bot.core import answers
-from bot.core.engine import Engine, item_answer, menu_buttons
+from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.models import ItemRef, Reply
+from bot.core.replies import item_answer, menu_buttons
 from bot.i18n import gettext as _
 from bot.nlu import Intent
 

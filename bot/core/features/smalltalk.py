@@ -6,10 +6,10 @@ the bot could not answer.
 
 from __future__ import annotations
 
-from bot.core.engine import help_text, menu_buttons
 from bot.core.feature import Turn
 from bot.core.features.start import commands_text
 from bot.core.models import Reply
+from bot.core.replies import help_text, menu_buttons
 from bot.i18n import gettext as _
 from bot.nlu import Intent
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.content.loader import ContentPack
-from bot.core.engine import help_text, item_answer, menu_buttons
 from bot.core.feature import Turn
 from bot.core.models import Reply
+from bot.core.replies import help_text, item_answer, menu_buttons
 from bot.i18n import gettext as _
 
 

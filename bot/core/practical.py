@@ -1,0 +1,99 @@
+"""Practical questions about an item: opening hours, tickets and how to get there, told
+from what the content gives (dated), never with a figure it does not have."""
+
+from __future__ import annotations
+
+from bot.content.loader import ContentPack
+from bot.content.schema import Item, Tour
+from bot.core.answers import (
+    RELATED,
+    directions_places,
+    item_ref,
+    practical_line,
+    venue_of,
+    way_buttons,
+    where_line,
+)
+from bot.core.labels import short
+from bot.core.models import Button, Reply
+from bot.core.payloads import ShowMap
+from bot.i18n import gettext as _
+from bot.i18n import use_lang
+
+_HOURS = frozenset({"hours", "opening_hours"})
+_TICKETS = frozenset({"tickets", "price"})
+
+
+def practical_reply(pack: ContentPack, item: Item, aspect: str, lang: str) -> Reply:
+    """Opening hours (``aspect`` "hours") or tickets ("tickets", "price") of ``item`` (or
+    of its places) as the content gives them, dated; else a plain "not known, check
+    locally", never a figure the content does not have."""
+    if aspect not in _HOURS | _TICKETS:
+        raise ValueError(f"unknown practical aspect {aspect!r}")
+    with use_lang(lang):
+        lines = []
+        places = directions_places(pack, item)
+        for place in places:
+            practical = place.opening_hours if aspect in _HOURS else place.tickets
+            if practical is None:
+                continue
+            text = practical_line(practical.text.get(lang), practical.as_of, lang)
+            lines.append(text if len(places) == 1 else f"{place.name.get(lang)}: {text}")
+        name = item.name.get(lang)
+        if not lines:
+            if aspect in _HOURS:
+                text = _("I have no opening hours for {name}. Please check locally before you go.")
+            else:
+                text = _(
+                    "I have no ticket price for {name}: the content gives no figure. Please"
+                    " check locally before you go."
+                )
+            lines.append(text.format(name=name))
+        return Reply(
+            text="\n".join(lines),
+            lang=lang,
+            title=name,
+            items=(item_ref(item),),
+            buttons=way_buttons(pack, item),
+        )
+
+
+def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
+    """How to get to ``item`` (a place, or the places of an event, tour or dish) from the
+    content's ``getting_there`` and a tour's travel notes; else "no directions yet" with
+    the address and a map pin."""
+    with use_lang(lang):
+        places = directions_places(pack, item)
+        lines: list[str] = []
+        if isinstance(item, Tour):
+            lines += [
+                _("Day {n}: {title}").format(n=day.day, title=day.travel.get(lang))
+                for day in item.days
+                if day.travel is not None
+            ]
+        for place in places[:RELATED]:
+            name = place.name.get(lang)
+            if place.getting_there is not None:
+                way = place.getting_there.get(lang)
+            else:
+                way = _("No directions yet.")
+            head = "" if place is item else f"{name}: "
+            lines.append(f"{head}{way}\n{where_line(pack, place)}")
+        if not lines:
+            lines.append(_("I have no directions for {name} yet.").format(name=item.name.get(lang)))
+        return Reply(
+            text="\n\n".join(lines),
+            lang=lang,
+            title=_("How to get to {name}").format(name=item.name.get(lang)),
+            items=(item_ref(item), *(item_ref(p) for p in places[:RELATED] if p is not item)),
+            buttons=tuple(
+                (
+                    Button(
+                        short(_("Map: {name}").format(name=p.name.get(lang))),
+                        payload=ShowMap(p.id).pack(),
+                    ),
+                )
+                for p in places[:RELATED]
+            ),
+            venue=venue_of(pack, places[0]) if places else None,
+        )

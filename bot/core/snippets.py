@@ -1,0 +1,60 @@
+"""The sentences of an item's text that answer a question, for a short reply."""
+
+from __future__ import annotations
+
+import re
+
+from bot.content.schema import Item, Place
+from bot.core.labels import ELLIPSIS
+from bot.i18n import current_lang
+from bot.search.stem import stem
+from bot.text.fold import tokens
+
+_SNIPPET = 240  # characters of a body sentence quoted in a short reply
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zà-ỹ])")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def snippets(item: Item, words: set[str], shown: str) -> list[str]:
+    """Sentences of the body (or of the way there) that answer the question's ``words``
+    (folded, stemmed search terms), best first, words the short text lacks counting
+    double. When the short text has all the words, the body's first sentence (its lead).
+    The item's own name answers nothing."""
+    lang = current_lang()
+    asked = words - _stems(f"{item.name.vi} {item.name.en}")
+    if not asked:
+        return []
+    missing = asked - _stems(shown)
+    body = sentences(item.body.get(lang))
+    if not missing:
+        return body[:1] if body and len(body[0]) <= _SNIPPET else []
+    pool = list(body)
+    if isinstance(item, Place) and item.getting_there is not None:
+        pool += sentences(item.getting_there.get(lang))
+    scored: list[tuple[int, int, str]] = []
+    for n, sentence in enumerate(pool):
+        # A long sentence offers its clauses instead, marked as cut.
+        parts = [sentence] if len(sentence) <= _SNIPPET else _clauses(sentence)
+        for part in parts:
+            found = _stems(part)
+            score = 2 * len(missing & found) + len(asked & found)
+            if score and len(part) <= _SNIPPET:
+                scored.append((-score, n, part))
+    return [part for _score, _n, part in sorted(scored)]
+
+
+def _stems(text: str) -> set[str]:
+    """The words of ``text`` as the search index has them (folded, stemmed)."""
+    return {stem(t) for t in tokens(text)}
+
+
+def _clauses(sentence: str) -> list[str]:
+    pieces = [p.strip() for p in _CLAUSE_END.split(sentence) if p.strip()]
+    return [
+        ("" if i == 0 else ELLIPSIS) + p.rstrip(",;:") + ("" if i == len(pieces) - 1 else ELLIPSIS)
+        for i, p in enumerate(pieces)
+    ]
