@@ -82,8 +82,8 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
             question = raw.rstrip("\n")
             user = f"session:{args.session}" if args.session else f"line:{number}"
             if not args.session or number == 0:
-                await app.users.forget(ASK_CHANNEL, user)  # a fresh visitor, no history
-                app.conversation.dialogues.forget(ASK_CHANNEL, user)
+                # A fresh visitor: no history from an earlier run on this database.
+                await app.users.forget(ASK_CHANNEL, user)
             msg = Inbound(ASK_CHANNEL, user, user, text=question, language_hint=hint)
             replies = await app.conversation.handle(msg)
             _print(question, replies, args.json)

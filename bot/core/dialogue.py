@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.content.schema import Item
 from bot.core.models import Reply
 from bot.store.users import User, Users
 
@@ -126,3 +128,23 @@ class DialogueKeeper:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._flusher
         await self.flush()
+
+
+# The words that point back at the subject, longest first so "ở đó" goes before "đó".
+_POINTERS = re.compile(
+    r"\b(?:ở đó|ở đấy|chỗ đó|chỗ ấy|nơi đó|nơi ấy|o do|cho do|noi do|that place|this place"
+    r"|there|its|it|nó|đó|đấy)\b",
+    re.IGNORECASE,
+)
+
+
+def resolve(text: str, subject: Item, lang: str) -> str:
+    """``text`` about ``subject``: its pointer word replaced by the subject's name, or the
+    name put in front of an elliptic question ("bao xa?" → "Côn Sơn bao xa?").
+
+    The shortest alias of two words or more stands for the name when there is one: "Côn
+    Sơn" finds the pages about Côn Sơn better than "Côn Sơn Relic Site" would."""
+    short = [a for a in subject.aliases if len(a.split()) >= 2]
+    name = min(short, key=len) if short else subject.name.get(lang)
+    resolved, count = _POINTERS.subn(name, text, count=1)
+    return resolved if count else f"{name} {text}"

@@ -86,6 +86,9 @@ class Dispatcher:
             if lang != user.lang:
                 await self.users.set_lang(user.channel, user.user_id, lang, explicit=False)
         option = parse.slots.option
+        typed = (msg.text or "").strip()
+        if option is None and typed.isascii() and typed.isdigit() and state.options:
+            option = int(typed)  # "0", "15": a number, if not one on offer
         if option is not None and state.options:
             if not 1 <= option <= len(state.options):
                 return _invalid_option(len(state.options), lang)

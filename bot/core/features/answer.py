@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from bot.content.schema import Item
+from bot.core.dialogue import resolve
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.models import Reply
 from bot.core.replies import item_answer
 from bot.store.questions import Questions
 from bot.store.users import Users
+from bot.text.fold import tokens
 
 
 class AnswerFeature:
@@ -25,20 +28,44 @@ class AnswerFeature:
         return turn.msg.payload is None
 
     async def handle(self, turn: Turn) -> list[Reply]:
-        return await self.answer_text(turn, turn.text)
+        replies = await self.answer_text(turn, turn.text, log=False)
+        subject = self._subject(turn)
+        if not replies[0].answered and subject is not None:
+            # Not answered on its own ("nó thờ ai"): perhaps it is about the subject of the
+            # conversation. Asked again with its name, it may be answered.
+            lang = self._engine.language_of(turn.text, turn.user.lang)
+            about = await self.answer_text(turn, resolve(turn.text, subject, lang), log=False)
+            if about[0].answered:
+                replies = about
+        await self._log(turn, replies[0])
+        return replies
 
-    async def answer_text(self, turn: Turn, text: str) -> list[Reply]:
-        """Answer ``text`` (the message, or a follow-up made whole) from the content."""
+    def _subject(self, turn: Turn) -> Item | None:
+        named = turn.parse.slots.items if turn.parse is not None else ()
+        if named or not turn.state.subject:
+            return None
+        return self._engine.pack.items.get(turn.state.subject[0])
+
+    async def answer_text(self, turn: Turn, text: str, log: bool = True) -> list[Reply]:
+        """Answer ``text`` (the message, or a follow-up made whole) from the content;
+        ``log`` records it in the question log for staff."""
         user, msg = turn.user, turn.msg
         result = await self._engine.answer(text, turn.today, preferred=user.lang)
         reply = result.reply
         if reply.lang != user.lang and not user.lang_explicit:
             await self._users.set_lang(msg.channel, msg.user_id, reply.lang, explicit=False)
-        if result.folded:
-            await self._questions.record(
-                msg.channel, msg.user_id, result.folded, reply.lang, reply.answered, result.matched
-            )
+        if log:
+            await self._log(turn, reply, result.matched)
         return [reply]
+
+    async def _log(self, turn: Turn, reply: Reply, matched: list[str] | None = None) -> None:
+        """The question as typed (folded), whether it was answered and with which items."""
+        folded = " ".join(tokens(turn.text))
+        if folded:
+            shown = matched if matched is not None else [i.id for i in reply.items]
+            await self._questions.record(
+                turn.msg.channel, turn.msg.user_id, folded, reply.lang, reply.answered, shown
+            )
 
 
 class InlineCards:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.content.schema import Event, Item, Place
+from bot.core.dialogue import resolve
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.features.answer import AnswerFeature
@@ -22,13 +23,8 @@ from bot.i18n import gettext as _
 from bot.nlu import Aspect, Intent
 from bot.text.fold import fold
 
-# The words that point back at the subject, longest first so "ở đó" goes before "đó".
+SHORT_WORDS = 5  # a follow-up about one aspect is short: "khi nào?", "năm sau vào ngày nào"
 _FESTIVAL = re.compile(r"\b(?:le hoi|hoi|festivals?)\b")
-_POINTERS = re.compile(
-    r"\b(?:ở đó|ở đấy|chỗ đó|chỗ ấy|nơi đó|nơi ấy|o do|cho do|noi do|that place|this place"
-    r"|there|its|it|nó|đó|đấy)\b",
-    re.IGNORECASE,
-)
 
 
 class FollowUpFeature:
@@ -50,7 +46,11 @@ class FollowUpFeature:
         if turn.intent is Intent.REMIND:
             return True
         slots = turn.parse.slots
-        return turn.intent is Intent.QUESTION and slots.follow_up and not slots.items
+        if turn.intent is not Intent.QUESTION or slots.items:
+            return False
+        # "khi nào?", "năm sau vào ngày nào": a short question about one aspect only.
+        short = slots.aspect is not None and len(turn.text.split()) <= SHORT_WORDS
+        return slots.follow_up or short
 
     async def handle(self, turn: Turn) -> list[Reply]:
         pack = self._engine.pack
@@ -84,15 +84,3 @@ class FollowUpFeature:
             if item.id in event.places:
                 return event
         return None
-
-
-def resolve(text: str, subject: Item, lang: str) -> str:
-    """``text`` about ``subject``: its pointer word replaced by the subject's name, or the
-    name put in front of an elliptic question ("bao xa?" → "Côn Sơn bao xa?").
-
-    The shortest alias of two words or more stands for the name when there is one: "Côn
-    Sơn" finds the pages about Côn Sơn better than "Côn Sơn Relic Site" would."""
-    short = [a for a in subject.aliases if len(a.split()) >= 2]
-    name = min(short, key=len) if short else subject.name.get(lang)
-    resolved, count = _POINTERS.subn(name, text, count=1)
-    return resolved if count else f"{name} {text}"
