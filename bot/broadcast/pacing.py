@@ -53,9 +53,7 @@ class Pacer:
             if stop is not None and stop.is_set():
                 return
             now = self._clock()
-            if now < self._paused_until:
-                # In steps, so a stop request is not held up by a long flood wait.
-                await asyncio.sleep(min(self._paused_until - now, 0.5))
+            if await sleep_out_pause(now, self._paused_until):
                 continue
             # Late by a little (a busy loop): keep the schedule. Idle for longer: start
             # afresh, so a quiet spell never turns into a burst.
@@ -137,8 +135,7 @@ class SharedPacer:
             if stop is not None and stop.is_set():
                 return
             now = self._clock()
-            if now < self._paused_until:
-                await asyncio.sleep(min(self._paused_until - now, 0.5))
+            if await sleep_out_pause(now, self._paused_until):
                 continue
             # Slots that passed unused (idle, or paused meanwhile) are not made up.
             while self._slots and (
@@ -191,3 +188,12 @@ class ChatSpacing:
 
     def __len__(self) -> int:
         return len(self._last)
+
+
+async def sleep_out_pause(now: float, until: float) -> bool:
+    """Sleep one step of a pause that lasts ``until``; False when there is none. In
+    steps, so a stop request is not held up by a long flood wait."""
+    if now >= until:
+        return False
+    await asyncio.sleep(min(until - now, 0.5))
+    return True
