@@ -15,6 +15,9 @@ from bot.store.questions import Questions
 from bot.store.users import Users
 from bot.text.fold import tokens
 
+# Words that address the bot or soften a question, and say nothing about what is asked.
+CHAT_FILLERS = frozenset("ad admin vay z nhe nha nhi oi a ak ah ha hihi hic ban shop".split())
+
 
 class AnswerFeature:
     """The last feature: it claims every text message no other feature wanted."""
@@ -29,6 +32,13 @@ class AnswerFeature:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         replies = await self.answer_text(turn, turn.text, log=False)
+        plain = self._plain(turn)
+        if not replies[0].answered and plain is not None:
+            # Chat shorthand spelled out, fillers dropped: "lang son an j ngon ad" is
+            # asked again as "lang son an gi ngon".
+            again = await self.answer_text(turn, plain, log=False)
+            if again[0].answered:
+                replies = again
         subject = self._subject(turn)
         if not replies[0].answered and subject is not None:
             # Not answered on its own ("nó thờ ai"): perhaps it is about the subject of the
@@ -39,6 +49,15 @@ class AnswerFeature:
                 replies = about
         await self._log(turn, replies[0])
         return replies
+
+    def _plain(self, turn: Turn) -> str | None:
+        """The message as the classifier read it (shorthand expanded), without chat
+        fillers; None when that is what the visitor typed anyway."""
+        if turn.parse is None:
+            return None
+        words = [w for w in turn.parse.folded.split() if w not in CHAT_FILLERS]
+        plain = " ".join(words)
+        return plain if plain and plain != " ".join(tokens(turn.text)) else None
 
     def _subject(self, turn: Turn) -> Item | None:
         named = turn.parse.slots.items if turn.parse is not None else ()

@@ -6,6 +6,8 @@ the bot could not answer.
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.feature import Turn
 from bot.core.features.start import commands_text
 from bot.core.models import Reply
@@ -27,10 +29,16 @@ SMALL_TALK = frozenset(
 
 
 class SmallTalkFeature:
+    """Replies are marked not answered: they answer no question about the content (the
+    eval contract), and nothing of them goes to the question log either."""
+
     async def claims(self, turn: Turn) -> bool:
         return turn.intent in SMALL_TALK
 
     async def handle(self, turn: Turn) -> list[Reply]:
+        return [dataclasses.replace(r, answered=False) for r in self._replies(turn)]
+
+    def _replies(self, turn: Turn) -> list[Reply]:
         lang, intent = turn.lang, turn.intent
         if intent is Intent.GREETING:
             return [Reply(text=help_text(), lang=lang, buttons=menu_buttons())]
