@@ -4,7 +4,7 @@ from what the content gives (dated), never with a figure it does not have."""
 from __future__ import annotations
 
 from bot.content.loader import ContentPack
-from bot.content.schema import Item, Tour
+from bot.content.schema import Item, Place, Province, Tour
 from bot.core.answers import (
     RELATED,
     directions_places,
@@ -76,7 +76,7 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
             if place.getting_there is not None:
                 way = place.getting_there.get(lang)
             else:
-                way = _("No directions yet.")
+                way = _province_distance(pack, place, lang) or _("No directions yet.")
             head = "" if place is item else f"{name}: "
             lines.append(f"{head}{way}\n{where_line(pack, place)}")
         if not lines:
@@ -97,3 +97,17 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
             ),
             venue=venue_of(pack, places[0]) if places else None,
         )
+
+
+def _province_distance(pack: ContentPack, place: Place, lang: str) -> str | None:
+    """ "No directions yet" said more usefully: how far the place's province (its city)
+    is from Hanoi, as the province's page gives it."""
+    for ident in place.provinces:
+        province = pack.items.get(ident)
+        if isinstance(province, Province) and province.distance_from_hanoi_km:
+            text = _(
+                "No directions for this place yet; {province} (the city) is about {km} km"
+                " from Hanoi."
+            )
+            return text.format(province=province.name.get(lang), km=province.distance_from_hanoi_km)
+    return None
