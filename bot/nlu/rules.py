@@ -139,7 +139,8 @@ _CUES: tuple[tuple[Intent, str], ...] = (
     ),
     (
         Intent.LIST,
-        rf"\b(?:danh sach|liet ke)\b|\b(?:list|show me|show)(?: of| all| the| me)* {_KIND}\b"
+        rf"\b(?:danh sach|liet ke)\b|\b(?:list|show me|show)(?: of| all| the| me| your| our)*"
+        rf" {_KIND}\b"
         rf"|\b(?:nhung|cac|tat ca(?: cac)?) {_KIND}\b|\bco (?:nhung |may |bao nhieu )?"
         rf"{_KIND} (?:nao|gi)\b|\b(?:what|which|any|all(?: the)?) {_KIND}\b"
         rf"(?! (?:is|was|does|do i|should|to)\b)|\b{_KIND} (?:list|in (?:{_V}|{_MONTHS}))\b",
