@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.registry import Serving
+from bot.channels.registry import ChannelConfigError, Serving
 from bot.channels.telegram_handlers import TelegramApp, TelegramChannel
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_order import ChatOrderedProcessor
@@ -56,7 +56,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PROFILE_LANGS = ("vi", "en")
 
 
-class TelegramConfigError(ValueError):
+class TelegramConfigError(ChannelConfigError):
     """The settings do not allow starting the Telegram channel."""
 
 
