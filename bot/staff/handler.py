@@ -84,7 +84,7 @@ class StaffFeature:
         text = (msg.text or "").strip()
         if text.startswith("/"):
             return command_of(text) in STAFF_COMMANDS
-        if not text:
+        if not text or not _private(msg):  # a draft is written in the private chat
             return False
         raw = await self._store.draft(msg.channel, msg.user_id)
         return raw is not None and Draft.from_json(raw).step in TYPED_STEPS
@@ -97,6 +97,12 @@ class StaffFeature:
     async def handle(self, turn: Turn) -> list[Reply]:
         """Answer a claimed message; the dispatcher has set the locale to ``turn.lang``."""
         msg, lang = turn.msg, turn.lang
+        if not _private(msg):
+            # Statistics, staff ids and drafts are not for everyone in a group to read.
+            text = _(
+                "Staff commands work only in a private chat with the bot. Please write to me there."
+            )
+            return [Reply(text=text, lang=lang, answered=False)]
         what = _describe(msg)
         if not await self.is_staff(msg.channel, msg.user_id):
             log.warning("refused staff action %r from %s user %s", what, msg.channel, msg.user_id)
@@ -370,6 +376,12 @@ class StaffFeature:
             ),
         )
         return Reply(text=text, lang=lang, buttons=buttons)
+
+
+def _private(msg: Inbound) -> bool:
+    """Whether ``msg`` comes from a private chat: there, every channel's chat id is the
+    user id (Telegram, Zalo Bot; Zalo OA and the console know no other chats)."""
+    return msg.chat_id == msg.user_id
 
 
 def _describe(msg: Inbound) -> str:
