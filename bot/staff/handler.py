@@ -21,6 +21,7 @@ from bot.core.feature import Turn
 from bot.core.models import Button, Image, Inbound, Reply
 from bot.core.payloads import decode
 from bot.i18n import gettext as _
+from bot.redact import log_id
 from bot.staff import compose_views
 from bot.staff.payloads import (
     FAMILIES,
@@ -105,7 +106,9 @@ class StaffFeature:
             return [Reply(text=text, lang=lang, answered=False)]
         what = _describe(msg)
         if not await self.is_staff(msg.channel, msg.user_id):
-            log.warning("refused staff action %r from %s user %s", what, msg.channel, msg.user_id)
+            log.warning(
+                "refused staff action %r from %s user %s", what, msg.channel, log_id(msg.user_id)
+            )
             await self._store.audit(msg.channel, msg.user_id, what, allowed=False)
             await self._store.drop_draft(msg.channel, msg.user_id)
             text = _("Sorry, this is only for the tourism office staff.")

@@ -147,6 +147,8 @@ async def connect(path: Path | str) -> Db:
     await conn.execute("PRAGMA busy_timeout=5000")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not left in free space: /forget means it.
+    await conn.execute("PRAGMA secure_delete=ON")
     try:
         await migrate(conn)
     except BaseException:

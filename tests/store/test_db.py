@@ -165,8 +165,12 @@ async def test_inline_reads_see_what_the_connection_committed(tmp_path: Path) ->
         db = await connect(path)
         try:
             await db.write("INSERT INTO meta (key, value) VALUES ('k', 'v1')")
-            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v1",)]
+            assert [
+                tuple(r) for r in await db.all_inline("SELECT value FROM meta WHERE key = 'k'")
+            ] == [("v1",)]
             await db.write("UPDATE meta SET value = 'v2'")
-            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v2",)]
+            assert [
+                tuple(r) for r in await db.all_inline("SELECT value FROM meta WHERE key = 'k'")
+            ] == [("v2",)]
         finally:
             await db.close()
