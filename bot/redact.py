@@ -8,7 +8,9 @@ handlers, the last line of defence for whatever else reaches a log record.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import traceback
 from collections.abc import Iterable
@@ -21,6 +23,9 @@ MASK = "<redacted>"
 _URL_TOKEN = re.compile(r"(/bot)\d+(?::|%3[Aa])[^/\s'\"?#]+")
 # A bare Telegram-style token: bot id, colon, a long secret.
 _BARE_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
+# The key of ``log_id``, new in every process: the lines of one run can be followed
+# user by user, and no id can be recovered from them, not even by trying every id.
+_LOG_KEY = os.urandom(16)
 # Shorter values would mask ordinary words in every log line.
 MIN_SECRET_LENGTH = 6
 
@@ -32,6 +37,12 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
             text = text.replace(secret, MASK)
     text = _URL_TOKEN.sub(rf"\1{MASK}", text)
     return _BARE_TOKEN.sub(MASK, text)
+
+
+def log_id(user_or_chat_id: str | int | None) -> str:
+    """A short pseudonym of a platform user or chat id for log lines (``u:`` + 8 hex)."""
+    digest = hashlib.blake2b(str(user_or_chat_id).encode(), key=_LOG_KEY, digest_size=4)
+    return "u:" + digest.hexdigest()
 
 
 def secret_values(*settings: BaseSettings) -> list[str]:

@@ -21,6 +21,7 @@ from bot.core.outbound import Outcome
 from bot.core.ports import Conversation
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.redact import log_id
 from bot.store.db import Db
 from bot.store.users import Users
 from bot.store.zalo import NumberedOptions, SeenMessages
@@ -106,7 +107,7 @@ class QueuedChannel(abc.ABC):
         try:
             replies = await self._conversation.handle(inbound)
         except Exception:
-            log.exception("%s: a message of user %s failed", self.channel, target.user_id)
+            log.exception("%s: a message of user %s failed", self.channel, log_id(target.user_id))
             with use_lang(await self.lang(target.user_id)):
                 sorry = _("Sorry, something went wrong. Please try again.")
             await self.send_texts(target, [sorry])

@@ -25,6 +25,10 @@ CHANNELS: dict[str, str] = {
 }
 
 
+class ChannelConfigError(ValueError):
+    """The settings do not allow starting a channel: retrying cannot help."""
+
+
 @dataclass(frozen=True, slots=True)
 class Serving:
     """What every channel is served with."""

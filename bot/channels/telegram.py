@@ -31,7 +31,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.registry import Serving
+from bot.channels.registry import ChannelConfigError, Serving
 from bot.channels.telegram_handlers import TelegramApp, TelegramChannel
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_order import ChatOrderedProcessor
@@ -56,7 +56,24 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PROFILE_LANGS = ("vi", "en")
 
 
-class TelegramConfigError(ValueError):
+# Messages the bot cannot read but a visitor may send it; service messages (a member
+# joined, a pinned message) are not among them and get no answer.
+UNREADABLE = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+)
+
+
+class TelegramConfigError(ChannelConfigError):
     """The settings do not allow starting the Telegram channel."""
 
 
@@ -130,6 +147,10 @@ def build_application(
     app.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, channel.on_location)
     )
+    app.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.CAPTION, channel.on_caption)
+    )
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & UNREADABLE, channel.on_unreadable))
     app.add_handler(CallbackQueryHandler(channel.on_callback))
     app.add_handler(InlineQueryHandler(channel.on_inline))
     app.add_error_handler(channel.on_error)

@@ -86,6 +86,33 @@ class TelegramChannel:
         if text is not None:
             await self._converse(update, context, text=text)
 
+    async def on_caption(self, update: Update, context: Context) -> None:
+        """A photo (or other media) with a caption: the caption is read as text."""
+        message = update.message
+        if message is None or message.caption is None:
+            return
+        text = command_text(message.caption, context.bot.username)
+        if text is not None:
+            await self._converse(update, context, text=text)
+
+    async def on_unreadable(self, update: Update, context: Context) -> None:
+        """A sticker, a picture, a voice note, a contact...: say what the bot can read.
+        Only in private chats: in a group, every member's sticker would get a reply."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.chat.type != "private":
+            return
+        with use_lang(self._lang(user)):
+            text = _(
+                "Sorry, I can only read text and locations. Please type your question, "
+                "or share your location to see places nearby."
+            )
+        await self._sender.call(
+            "sendMessage",
+            partial(context.bot.send_message, message.chat.id, text),
+            chat_id=message.chat.id,
+            user_id=str(user.id),
+        )
+
     async def on_location(self, update: Update, context: Context) -> None:
         """A shared location (the core answers with places nearby)."""
         message = update.message

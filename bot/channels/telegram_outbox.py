@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.telegram_send import retry_after_seconds
 from bot.config import Settings
 from bot.core.outbound import Outcome, Recipient
+from bot.redact import log_id
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def _outcome(exc: Exception, chat_id: str) -> Outcome:
     if isinstance(exc, RetryAfter):
         return Outcome.retry_after(retry_after_seconds(exc))
     if isinstance(exc, Forbidden):
-        log.info("telegram: chat %s blocked the bot: %s", chat_id, exc.message)
+        log.info("telegram: chat %s blocked the bot: %s", log_id(chat_id), exc.message)
         return Outcome.blocked()
     if isinstance(exc, BadRequest):
         return Outcome.failed(exc.message)

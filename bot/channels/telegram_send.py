@@ -24,6 +24,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.telegram_render import keyboard_json, render_chunks
 from bot.core.models import Reply
 from bot.core.ports import Conversation
+from bot.redact import log_id
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +107,17 @@ class ReplySender:
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
                 if flood_waited or wait > self._policy.max_flood_wait:
-                    log.warning("telegram: %s to chat %s dropped: %s", method, chat_id, exc)
+                    log.warning("telegram: %s to chat %s dropped: %s", method, log_id(chat_id), exc)
                     return None
                 flood_waited = True
-                log.info("telegram: %s to chat %s: flood wait %.1f s", method, chat_id, wait)
+                log.info(
+                    "telegram: %s to chat %s: flood wait %.1f s", method, log_id(chat_id), wait
+                )
                 await asyncio.sleep(wait)
             except BadRequest as exc:  # before NetworkError: BadRequest subclasses it
-                log.warning("telegram: %s to chat %s rejected: %s", method, chat_id, exc.message)
+                log.warning(
+                    "telegram: %s to chat %s rejected: %s", method, log_id(chat_id), exc.message
+                )
                 return None
             except NetworkError as exc:  # TimedOut, 5xx, connection errors
                 delay = self._policy.delay(attempt)
@@ -130,13 +135,13 @@ class ReplySender:
                 await asyncio.sleep(delay)
                 attempt += 1
             except TelegramError as exc:  # ChatMigrated, Conflict, InvalidToken, ...
-                log.warning("telegram: %s to chat %s failed: %r", method, chat_id, exc)
+                log.warning("telegram: %s to chat %s failed: %r", method, log_id(chat_id), exc)
                 return None
 
     async def _forbidden(
         self, method: str, chat_id: int | None, user_id: str | None, exc: Forbidden
     ) -> None:
-        log.info("telegram: %s to chat %s forbidden: %s", method, chat_id, exc.message)
+        log.info("telegram: %s to chat %s forbidden: %s", method, log_id(chat_id), exc.message)
         # Only a private chat is the user: being kicked from a group says nothing about
         # whether they still want announcements in their own chat.
         if user_id is None or chat_id is None or str(chat_id) != user_id:
@@ -144,7 +149,9 @@ class ReplySender:
         try:
             await self._conversation.mark_blocked("telegram", user_id)
         except Exception:
-            log.exception("telegram: could not record that user %s blocked the bot", user_id)
+            log.exception(
+                "telegram: could not record that user %s blocked the bot", log_id(user_id)
+            )
 
     async def send_replies(
         self, bot: Bot, chat_id: int, user_id: str, replies: Sequence[Reply]

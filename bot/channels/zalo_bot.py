@@ -46,7 +46,7 @@ from bot.config import Settings
 from bot.core.models import Inbound, Reply
 from bot.core.outbound import Outcome, Sender
 from bot.core.ports import Conversation
-from bot.redact import install_redaction
+from bot.redact import install_redaction, log_id
 from bot.store.db import Db
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,9 @@ class ZaloBotChannel(QueuedChannel):
             if outcome.kind != "sent":
                 if outcome.kind != "blocked":
                     log.warning(
-                        "zalo-bot: reply to chat %s not sent: %s", target.chat_id, outcome.reason
+                        "zalo-bot: reply to chat %s not sent: %s",
+                        log_id(target.chat_id),
+                        outcome.reason,
                     )
                 break  # later pieces would read wrongly without this one
         return outcome

@@ -19,6 +19,7 @@ from bot.channels.zalo_common import (
     split_text,
 )
 from bot.core.outbound import Outcome, Recipient
+from bot.redact import log_id
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class ZaloBotSender:
 
     def _outcome(self, exc: ZaloBotError, chat_id: str) -> Outcome:
         if exc.blocked:
-            log.info("zalo-bot: chat %s refuses messages (error %s)", chat_id, exc.code)
+            log.info("zalo-bot: chat %s refuses messages (error %s)", log_id(chat_id), exc.code)
             return Outcome.blocked()
         if 429 in (exc.status, exc.code):
             return Outcome.retry_after(self._pause)
@@ -155,7 +156,7 @@ class ZaloBotSender:
         reason = f"error {exc.code}: {exc.description}"
         if exc.transient:
             return Outcome.temporary(reason)
-        log.warning("zalo-bot: sendMessage to chat %s failed: %s", chat_id, reason)
+        log.warning("zalo-bot: sendMessage to chat %s failed: %s", log_id(chat_id), reason)
         return Outcome.failed(reason)
 
 

@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channels import plain
+from bot.channels.registry import ChannelConfigError
 from bot.core.outbound import Outcome
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class ZaloSettings(BaseSettings):
     oa_webhook_port: int = Field(default=8445, alias="TOURBOT_ZALO_OA_WEBHOOK_PORT")
 
 
-class ZaloConfigError(ValueError):
+class ZaloConfigError(ChannelConfigError):
     """The settings do not allow starting a Zalo channel."""
 
 

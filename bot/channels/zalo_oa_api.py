@@ -29,6 +29,7 @@ from bot.channels.zalo_oa_tokens import (
 )
 from bot.core.models import Button, Location
 from bot.core.outbound import Outcome, Recipient
+from bot.redact import log_id
 from bot.store.db import Db
 from bot.store.zalo import OaInteractions, OaTokens
 
@@ -216,7 +217,7 @@ class ZaloOaSender:
                 with_retries(attempt, tuning.send, tuning.rate_limit) if retry else attempt()
             )
             if outcome.kind != "sent":
-                log.info("zalo-oa: message to %s not sent: %s", user_id, outcome.reason)
+                log.info("zalo-oa: message to %s not sent: %s", log_id(user_id), outcome.reason)
                 break
         return outcome
 

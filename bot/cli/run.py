@@ -7,11 +7,13 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from bot import service
 from bot.channels.registry import CHANNELS as REGISTERED
 from bot.channels.registry import Serving, channel_module
+from bot.channels.restart import keep_serving
 from bot.config import Settings
 from bot.core.outbound import Sender
 
@@ -115,7 +117,9 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                     app.broadcasting.add_sender(sender, close=sender.close)
                 else:
                     group.create_task(_closing(sender, stop))
-                group.create_task(module.serve_channel(ctx, sender, stop))
+                # A failing channel is started again, backing off; the others go on.
+                serve_one = partial(module.serve_channel, ctx, sender, stop)
+                group.create_task(keep_serving(name, serve_one, stop))
             if app.broadcasting is not None:
                 # Announcements and reminders, including those written by the CLI.
                 group.create_task(app.broadcasting.run(stop))

@@ -21,6 +21,7 @@ from bot.core.feature import Turn
 from bot.core.models import Button, Image, Inbound, Reply
 from bot.core.payloads import decode
 from bot.i18n import gettext as _
+from bot.redact import log_id
 from bot.staff import compose_views
 from bot.staff.payloads import (
     FAMILIES,
@@ -84,7 +85,7 @@ class StaffFeature:
         text = (msg.text or "").strip()
         if text.startswith("/"):
             return command_of(text) in STAFF_COMMANDS
-        if not text:
+        if not text or not _private(msg):  # a draft is written in the private chat
             return False
         raw = await self._store.draft(msg.channel, msg.user_id)
         return raw is not None and Draft.from_json(raw).step in TYPED_STEPS
@@ -97,9 +98,17 @@ class StaffFeature:
     async def handle(self, turn: Turn) -> list[Reply]:
         """Answer a claimed message; the dispatcher has set the locale to ``turn.lang``."""
         msg, lang = turn.msg, turn.lang
+        if not _private(msg):
+            # Statistics, staff ids and drafts are not for everyone in a group to read.
+            text = _(
+                "Staff commands work only in a private chat with the bot. Please write to me there."
+            )
+            return [Reply(text=text, lang=lang, answered=False)]
         what = _describe(msg)
         if not await self.is_staff(msg.channel, msg.user_id):
-            log.warning("refused staff action %r from %s user %s", what, msg.channel, msg.user_id)
+            log.warning(
+                "refused staff action %r from %s user %s", what, msg.channel, log_id(msg.user_id)
+            )
             await self._store.audit(msg.channel, msg.user_id, what, allowed=False)
             await self._store.drop_draft(msg.channel, msg.user_id)
             text = _("Sorry, this is only for the tourism office staff.")
@@ -370,6 +379,12 @@ class StaffFeature:
             ),
         )
         return Reply(text=text, lang=lang, buttons=buttons)
+
+
+def _private(msg: Inbound) -> bool:
+    """Whether ``msg`` comes from a private chat: there, every channel's chat id is the
+    user id (Telegram, Zalo Bot; Zalo OA and the console know no other chats)."""
+    return msg.chat_id == msg.user_id
 
 
 def _describe(msg: Inbound) -> str:

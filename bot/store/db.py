@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -138,6 +139,9 @@ async def connect(path: Path | str) -> Db:
     file = None if str(path) == ":memory:" else Path(path)
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
+        # The file is a secret (Zalo OA tokens, who wrote what): readable by its owner
+        # only. SQLite gives its -wal and -shm files the same mode.
+        os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
     # isolation_level=None: autocommit; transactions are only the explicit ones of Db.tx.
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = aiosqlite.Row
@@ -147,6 +151,8 @@ async def connect(path: Path | str) -> Db:
     await conn.execute("PRAGMA busy_timeout=5000")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not left in free space: /forget means it.
+    await conn.execute("PRAGMA secure_delete=ON")
     try:
         await migrate(conn)
     except BaseException:

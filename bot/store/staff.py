@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.store.pseudonym import database_salt, pseudonym
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class StaffStore:
     def __init__(self, db: Db) -> None:
         self._db = db
         self._drafters: set[tuple[str, str]] | None = None  # loaded on first use
+        self._salt: bytes | None = None
 
     async def _may_have_draft(self, channel: str, user_id: str) -> bool:
         if self._drafters is None:
@@ -80,6 +82,12 @@ class StaffStore:
     async def audit(
         self, channel: str, user_id: str, action: str, detail: str = "", *, allowed: bool
     ) -> None:
+        """Record a staff action. A refused attempt is a visitor's: it keeps a pseudonym
+        (``bot.store.pseudonym``), not their id, and /forget deletes it."""
+        if not allowed:
+            if self._salt is None:
+                self._salt = await database_salt(self._db)
+            user_id = pseudonym(self._salt, channel, user_id)
         await self._db.write(
             "INSERT INTO staff_audit (channel, user_id, action, detail, allowed)"
             " VALUES (?, ?, ?, ?, ?)",

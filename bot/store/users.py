@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.store.pseudonym import database_salt, pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,19 @@ class Users:
             )
 
     async def forget(self, channel: str, user_id: str) -> None:
-        """Delete everything stored about a user (their row, subscriptions and questions)."""
+        """Delete everything stored about a user: their row, subscriptions, questions and
+        refused staff attempts (kept under a pseudonym); then checkpoint the write-ahead
+        log, which would otherwise hold the deleted rows until its next checkpoint."""
+        alias = pseudonym(await database_salt(self._db), channel, user_id)
         async with self._db.tx() as conn:
             for table in ("questions", "subscriptions", "users"):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND user_id = ?", (channel, user_id)
                 )
+            await conn.execute(
+                "DELETE FROM staff_audit WHERE channel = ? AND user_id = ? AND allowed = 0",
+                (channel, alias),
+            )
+        row = await self._db.one("PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:  # another connection is reading: done at its end
+            log.info("users: the write-ahead log could not be truncated now")

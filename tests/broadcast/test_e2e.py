@@ -164,7 +164,9 @@ async def test_visitors_cannot_reach_staff_actions(tmp_path: Path, fake: FakeTel
         log = await w.bc.staff_store.audit_log(100)
         refused = [e for e in log if not e.allowed]
         assert len(refused) == len(attempts) + 5
-        assert {e.user_id for e in refused} == {str(visitor)}
+        # One visitor, under a pseudonym: the audit keeps no visitor's id.
+        assert len({e.user_id for e in refused}) == 1
+        assert refused[0].user_id.startswith("p:") and str(visitor) not in refused[0].user_id
 
         # Staff added by an admin (tourbot staff add) may; removed again, they may not.
         await w.bc.staff_store.add("telegram", str(visitor), "cli:admin")
@@ -202,3 +204,26 @@ async def test_stats_sends_a_chart_and_the_numbers(tmp_path: Path, fake: FakeTel
         assert photo.chat_id == STAFF_ID and "7" in photo.params["caption"]
         [png] = uploads
         assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+
+
+async def test_staff_commands_in_a_group_answer_only_privately(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    group = -700
+    async with wired(tmp_path, fake, full=True) as w, polling(w, fake):
+        await w.bc.staff_store.add("telegram", "702", "cli:admin")
+        for text in ("/stats 7", "/staff", "/announce"):
+            fake.push_message(STAFF_ID, text, chat_id=group)
+        fake.push_callback(STAFF_ID, "st:s")  # a button of the private chat, elsewhere
+        answers = await fake.wait_for("sendMessage", lambda c: c.chat_id == group, count=3)
+        assert all("private chat" in c.text for c in answers)
+        assert not any("Statistics" in c.text or "702" in c.text for c in answers)
+        assert not fake.calls_of("sendPhoto")  # no chart in the group
+        # A staff member's next words in the group are not taken for a draft.
+        fake.push_message(STAFF_ID, "Where is the Lim festival?", chat_id=group)
+        calls = await fake.wait_for("sendMessage", lambda c: c.chat_id == group, count=4)
+        assert "Lim" in calls[3].text and "private chat" not in calls[3].text
+        # In the private chat, the same commands work.
+        [text] = await say(fake, STAFF_ID, "/stats 7")
+        assert "Statistics of the last 7 days" in text.text
+        assert fake.calls_of("sendPhoto")[0].chat_id == STAFF_ID

@@ -219,3 +219,27 @@ async def test_polling_stops_cleanly_when_cancelled(
     final = fake.calls_of("getUpdates")[-1]
     assert final.params["timeout"] == 0  # PTB's last call confirms the handled updates
     assert final.params["offset"] == update_id + 1
+
+
+async def test_a_photo_caption_is_read_as_text(running: Running) -> None:
+    fake, conversation = running.fake, running.conversation
+    fake.push_media(61, "photo", caption="Hội Lim ở đâu?")
+    (reply,) = await fake.wait_for("sendMessage", to(61))
+    assert reply.text == "echo: Hội Lim ở đâu?"
+    assert [m.text for m in conversation.inbound] == ["Hội Lim ở đâu?"]
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "contact"])
+async def test_what_the_bot_cannot_read_gets_a_short_answer(running: Running, kind: str) -> None:
+    fake = running.fake
+    fake.push_media(64, kind, chat_id=-640)  # in a group: every member would get one
+    fake.push_media(62, kind, language_code="en")
+    fake.push_media(63, kind, language_code="vi")
+    (en,) = await fake.wait_for("sendMessage", to(62))
+    (vi,) = await fake.wait_for("sendMessage", to(63))
+    assert "text and locations" in en.text
+    assert "chữ và vị trí" in vi.text
+    fake.push_message(64, "after", chat_id=-640)
+    await fake.wait_for("sendMessage", to(-640, "echo: after"))
+    assert len(fake.calls_of("sendMessage")) == 3
+    assert [m.text for m in running.conversation.inbound] == ["after"]  # not the media

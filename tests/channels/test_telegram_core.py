@@ -79,6 +79,13 @@ async def test_location_then_map_button_sends_a_venue(bot: TelegramApp, fake: Fa
     assert venue.params["latitude"] and venue.params["longitude"] and venue.params["title"]
 
 
+async def test_a_location_off_the_map_is_not_searched(bot: TelegramApp, fake: FakeTelegram) -> None:
+    fake.push_location(507, 999.0, 105.64, language_code="en")
+    (reply,) = await fake.wait_for("sendMessage", to(507))
+    assert "not on the map" in html.unescape(reply.text)
+    assert "km" not in reply.text and not callback_datas(reply)
+
+
 async def test_forged_payload_is_refused_politely(bot: TelegramApp, fake: FakeTelegram) -> None:
     fake.push_callback(506, "i:no-such-item<&>", language_code="en")
     await fake.wait_for("answerCallbackQuery")

@@ -9,6 +9,7 @@ import pytest
 
 from bot.channels.telegram import TelegramTuning, build_application
 from bot.channels.telegram_send import RetryPolicy
+from bot.redact import log_id
 from tests.channels.conftest import Running, ScriptedConversation, make_settings, polling, to
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
@@ -83,7 +84,8 @@ async def test_bad_request_is_logged_without_text_or_token(
     fake.push_message(142, "next")
     await fake.wait_for("sendMessage", to(142))
     await asyncio.sleep(0.05)
-    assert "sendMessage to chat 141 rejected: Chat not found" in caplog.text
+    assert f"sendMessage to chat {log_id(141)} rejected: Chat not found" in caplog.text
+    assert "141" not in caplog.text  # ids are pseudonymised
     assert "my private words" not in caplog.text
     assert TOKEN.split(":")[1] not in caplog.text
 

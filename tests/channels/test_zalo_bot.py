@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.core.models import Inbound
 from bot.core.outbound import Recipient
 from bot.core.ports import Conversation
+from bot.redact import log_id
 from bot.store.db import Db
 from tests.channels.conftest import LONG_TEXT, ScriptedConversation, squash
 from tests.conftest import make_settings
@@ -341,7 +342,7 @@ async def test_logs_carry_no_token_and_no_user_text(
         await fake.wait_for("sendMessage", count=1)
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
     assert "secret question" not in caplog.text
-    assert "reply to chat u13 not sent" in caplog.text
+    assert f"reply to chat {log_id('u13')} not sent" in caplog.text
 
 
 async def test_webhook_limits_apply(fake: FakeZaloBot, conn: Db, tmp_path: Path) -> None:

@@ -137,6 +137,30 @@ class FakeTelegram(BotApiFake[Call, Fault]):
             message["location"] = {"latitude": location[0], "longitude": location[1]}
         return {"update_id": next(self._ids), "message": message}
 
+    def media_update(
+        self, user_id: int, kind: str, caption: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A message without text: ``kind`` is sticker, photo, voice or contact."""
+        update = self.message_update(user_id, **kwargs)
+        message = update["message"]
+        n = message["message_id"]
+        media: dict[str, Any] = {
+            "sticker": {
+                "file_id": f"s{n}", "file_unique_id": f"su{n}", "type": "regular",
+                "width": 512, "height": 512, "is_animated": False, "is_video": False,
+            },
+            "photo": [{"file_id": f"p{n}", "file_unique_id": f"pu{n}", "width": 90, "height": 90}],
+            "voice": {"file_id": f"v{n}", "file_unique_id": f"vu{n}", "duration": 2},
+            "contact": {"phone_number": "+84900000000", "first_name": "An", "user_id": user_id},
+        }[kind]  # fmt: skip
+        message[kind] = media
+        if caption is not None:
+            message["caption"] = caption
+        return update
+
+    def push_media(self, user_id: int, kind: str, caption: str | None = None, **kwargs: Any) -> int:
+        return self.push(self.media_update(user_id, kind, caption, **kwargs))
+
     def push_message(self, user_id: int, text: str, **kwargs: Any) -> int:
         return self.push(self.message_update(user_id, text, **kwargs))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from pathlib import Path
 
@@ -165,8 +166,31 @@ async def test_inline_reads_see_what_the_connection_committed(tmp_path: Path) ->
         db = await connect(path)
         try:
             await db.write("INSERT INTO meta (key, value) VALUES ('k', 'v1')")
-            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v1",)]
+            assert [
+                tuple(r) for r in await db.all_inline("SELECT value FROM meta WHERE key = 'k'")
+            ] == [("v1",)]
             await db.write("UPDATE meta SET value = 'v2'")
-            assert [tuple(r) for r in await db.all_inline("SELECT value FROM meta")] == [("v2",)]
+            assert [
+                tuple(r) for r in await db.all_inline("SELECT value FROM meta WHERE key = 'k'")
+            ] == [("v2",)]
         finally:
             await db.close()
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+
+
+async def test_a_new_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)  # the usual umask, with which it was 0644
+    try:
+        db = await connect(tmp_path / "new" / "t.sqlite3")
+        try:
+            await db.write("INSERT INTO meta (key, value) VALUES ('k', 'v')")
+            modes = _modes(tmp_path / "new")
+        finally:
+            await db.close()
+    finally:
+        os.umask(previous)
+    assert modes["t.sqlite3"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes  # -wal and -shm alike

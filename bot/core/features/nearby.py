@@ -23,8 +23,12 @@ class NearbyFeature:
         return turn.msg.payload is None and turn.msg.location is not None
 
     async def handle(self, turn: Turn) -> list[Reply]:
-        assert turn.msg.location is not None
-        return [self.nearest(turn.msg.location, turn.lang)]
+        where = turn.msg.location
+        assert where is not None
+        if not (-90 <= where.lat <= 90 and -180 <= where.lon <= 180):  # NaN too
+            text = _("That location is not on the map. Please share it again.")
+            return [Reply(text=text, lang=turn.lang)]
+        return [self.nearest(where, turn.lang)]
 
     def nearest(self, where: Location, lang: str, skip: str | None = None) -> Reply:
         """The places closest to ``where`` (leaving out ``skip``, the place itself)."""
