@@ -182,7 +182,8 @@ def test_directions_without_getting_there_give_the_address_and_a_pin(app: App) -
     place = app.pack.items["chua-vinh-nghiem"]
     assert isinstance(place, Place) and place.getting_there is None
     reply = practical.directions_reply(app.pack, place, "en")
-    assert "No directions yet." in reply.text and place.address.en in reply.text
+    assert "No directions for this place yet" in reply.text and place.address.en in reply.text
+    assert "about 50 km from Hanoi" in reply.text  # its province's figure, as the page says
     assert reply.venue is not None and reply.venue.lat == place.coordinates.lat
 
 
