@@ -6,12 +6,12 @@ import argparse
 import datetime as dt
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cli.errors import UsageError
 from bot.config import Settings
 
 _LUNAR_INPUT = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
@@ -24,17 +24,30 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     events.add_argument("--to", dest="end", type=date_type, help="last day (default +1 year)")
     events.add_argument("--province", help="province id or name (old or new)")
     events.add_argument("--today", type=date_type, help="pretend today is this date")
-    events.add_argument("--lang", choices=("vi", "en"), default="vi")
-    events.add_argument("--json", action="store_true")
+    events.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the names and dates"
+    )
+    events.add_argument("--json", action="store_true", help="one JSON object per line")
     events.add_argument("--ics", type=Path, metavar="FILE", help="write an RFC 5545 calendar")
     events.set_defaults(handler="bot.cli.calendar:events_command")
 
     lunar = sub.add_parser("lunar", help="convert between solar and Vietnamese lunar dates")
-    lunar.add_argument("date", nargs="?", help="solar YYYY-MM-DD (default today)")
+    lunar.add_argument("date", nargs="?", type=_solar_date, help="solar YYYY-MM-DD (default today)")
     lunar.add_argument("--to-solar", metavar="D/M/YYYY", help="a lunar date to convert")
     lunar.add_argument("--leap", action="store_true", help="the lunar month is the leap one")
-    lunar.add_argument("--lang", choices=("vi", "en"), default="vi")
+    lunar.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the written date"
+    )
     lunar.set_defaults(handler="bot.cli.calendar:lunar_command")
+
+
+def _solar_date(value: str) -> dt.date:
+    """argparse type of ``lunar``'s date: a D/M/YYYY lunar date points to --to-solar."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        hint = " (a lunar date? use --to-solar D/M/YYYY)" if _LUNAR_INPUT.match(value) else ""
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}{hint}") from None
 
 
 def _today(settings: Settings) -> dt.date:
@@ -50,22 +63,19 @@ def lunar_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.to_solar:
         match = _LUNAR_INPUT.match(args.to_solar)
         if not match:
-            print(f"error: expected D/M/YYYY, got {args.to_solar!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--to-solar: expected D/M/YYYY, got {args.to_solar!r}")
         day, month, year = (int(g) for g in match.groups())
         try:
             solar = lunar_to_solar(year, month, day, args.leap)
         except (InvalidLunarDate, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--to-solar {args.to_solar}: {exc}") from exc
         print(f"{solar.isoformat()}  {format_date(solar, args.lang)}")
         return 0
+    solar = args.date or _today(settings)
     try:
-        solar = dt.date.fromisoformat(args.date) if args.date else _today(settings)
         lunar = solar_to_lunar(solar)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"{solar.isoformat()}: {exc}") from exc
     leap = "+" if lunar.leap else ""
     print(f"{lunar.day}/{lunar.month}{leap}/{lunar.year}  {format_date(solar, args.lang)}")
     return 0
@@ -94,8 +104,7 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
             and wanted in {fold(p.id).replace("-", " "), fold(p.name.vi), fold(p.name.en)}
         ]
         if not matches:
-            print(f"error: unknown province {args.province!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"unknown province {args.province!r}")
         provinces = set().union(*(pack.provinces_within(m) for m in matches))
     rows = []
     for event in pack.events():

@@ -24,7 +24,12 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     ask = sub.add_parser("ask", help="answer one question, or one per stdin line with '-'")
     ask.add_argument("question", help="the question, or '-' to read lines from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
-    ask.add_argument("--lang", choices=("auto", "vi", "en"), default="auto")
+    ask.add_argument(
+        "--lang",
+        choices=("auto", "vi", "en"),
+        default="auto",
+        help="answer in this language (default: the question's own)",
+    )
     ask.add_argument("--today", type=date_type, help="pretend today is this date")
     ask.add_argument(
         "--session",
