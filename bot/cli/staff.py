@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 HANDLER = "bot.cli.staff_run:run_staff_command"
+# The channels a staff member can write from (their names in bot/channels/registry.py).
+STAFF_CHANNELS = ("telegram", "zalo-bot", "zalo-oa")
 
 
 def register(sub: Any, date_type: Callable[[str], Any]) -> None:
@@ -17,7 +19,12 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
         help="send an announcement, or list|show ID|cancel ID",
         description="Without an action: create an announcement from --vi/--en files.",
     )
-    announce.add_argument("action", nargs="?", choices=("list", "show", "cancel"))
+    announce.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "show", "cancel"),
+        help="list the latest, show one's progress, cancel one (default: create)",
+    )
     announce.add_argument("id", nargs="?", type=int, help="announcement id (show, cancel)")
     announce.add_argument("--vi", type=Path, help="file with the Vietnamese text")
     announce.add_argument("--en", type=Path, help="file with the English text")
@@ -37,15 +44,21 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     staff_sub = staff.add_subparsers(dest="staff_command", required=True)
     for name in ("add", "remove"):
         cmd = staff_sub.add_parser(name, help=f"{name} a staff member by user id")
-        cmd.add_argument("user_id")
-        cmd.add_argument("--channel", default="telegram")
+        cmd.add_argument("user_id", help="CHANNEL:ID (telegram:123456) or the ID alone")
+        cmd.add_argument(
+            "--channel",
+            choices=STAFF_CHANNELS,
+            help="the channel of a bare ID (default: telegram)",
+        )
     staff_sub.add_parser("list", help="staff members (also those in TOURBOT_STAFF_IDS)")
     audit = staff_sub.add_parser("audit", help="the latest staff actions and refusals")
-    audit.add_argument("--limit", type=int, default=30)
+    audit.add_argument("--limit", type=int, default=30, help="how many entries (default 30)")
 
     report = sub.add_parser("report", help="reports for staff")
     report.set_defaults(handler=HANDLER)
     report_sub = report.add_subparsers(dest="report_command", required=True)
     unanswered = report_sub.add_parser("unanswered", help="top unanswered questions, grouped")
-    unanswered.add_argument("--days", type=int, default=30)
+    unanswered.add_argument(
+        "--days", type=int, default=30, help="questions of the last N days (default 30)"
+    )
     unanswered.add_argument("--csv", type=Path, help="write CSV here instead of a table")

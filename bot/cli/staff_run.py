@@ -27,6 +27,7 @@ from bot.broadcast.runtime import Broadcasting
 from bot.broadcast.service import Actor
 from bot.broadcast.stats import export_unanswered, group_questions, since_iso
 from bot.broadcast.views import bar, progress_text
+from bot.cli.errors import UsageError
 from bot.config import Settings
 from bot.content.loader import ContentPack, require_content
 from bot.i18n import use_lang
@@ -189,30 +190,63 @@ async def follow_progress(b: Broadcasting, ident: int, out: TextIO) -> None:
         await asyncio.sleep(FOLLOW_EVERY)
 
 
+def staff_target(user_id: str, channel: str | None) -> tuple[str, str]:
+    """``CHANNEL:ID`` or ``ID`` with ``--channel`` (default telegram) → (channel, id)."""
+    from bot.cli.staff import STAFF_CHANNELS
+
+    given, sep, ident = user_id.strip().rpartition(":")
+    if sep:
+        if given not in STAFF_CHANNELS:
+            raise UsageError(
+                f"unknown channel {given!r} in {user_id!r}: {', '.join(STAFF_CHANNELS)}"
+            )
+        if channel is not None and channel != given:
+            raise UsageError(f"{user_id!r} is not on --channel {channel}")
+        channel = given
+    channel = channel or "telegram"
+    if not ident:
+        raise UsageError("give a user id: CHANNEL:ID or ID")
+    if channel == "telegram" and not ident.isdigit():
+        raise UsageError(f"{ident!r} is not a Telegram user id (digits, e.g. 123456789)")
+    return channel, ident
+
+
 async def _staff(b: Broadcasting, args: argparse.Namespace) -> int:
-    actor = _actor()
     store = b.staff_store
     if args.staff_command == "list":
+        members = await store.members()
         for ident in sorted(b.settings.staff_ids):
             print(f"telegram:{ident}  (TOURBOT_STAFF_IDS)")
-        for m in await store.members():
+        for m in members:
             print(f"{m.channel}:{m.user_id}  added by {m.added_by} at {m.added_at}")
+        if not members and not b.settings.staff_ids:
+            print("no staff members (add one with: tourbot staff add telegram:ID)")
         return 0
     if args.staff_command == "audit":
         for e in await store.audit_log(args.limit):
             mark = "ok " if e.allowed else "DENIED"
             print(f"{e.at}  {mark:<6} {e.channel}:{e.user_id}  {e.action}  {e.detail}")
         return 0
-    target = f"{args.channel}:{args.user_id}"
-    if args.staff_command == "add":
-        changed = await store.add(args.channel, args.user_id, actor.label)
+    channel, ident = staff_target(args.user_id, args.channel)
+    return await _change_staff(b, args.staff_command, channel, ident)
+
+
+async def _change_staff(b: Broadcasting, command: str, channel: str, ident: str) -> int:
+    actor, store, target = _actor(), b.staff_store, f"{channel}:{ident}"
+    if command == "add":
+        changed = await store.add(channel, ident, actor.label)
+        message = f"{target} added" if changed else f"{target} is already a staff member"
     else:
-        changed = await store.remove(args.channel, args.user_id)
-    await store.audit(
-        actor.channel, actor.user_id, f"staff.{args.staff_command}", target, allowed=True
-    )
-    verb = "added" if args.staff_command == "add" else "removed"
-    print(f"{target} {verb}" if changed else f"{target}: nothing to do")
+        changed = await store.remove(channel, ident)
+        message = f"{target} removed" if changed else f"{target}: not a staff member"
+        if not changed and channel == "telegram" and ident in b.settings.staff_ids:
+            message += " added here (it is in TOURBOT_STAFF_IDS: remove it there)"
+    detail = target if changed or command == "add" else f"{target} (not found)"
+    await store.audit(actor.channel, actor.user_id, f"staff.{command}", detail, allowed=True)
+    if command == "remove" and not changed:
+        print(f"tourbot: error: {message}", file=sys.stderr)
+        return 1
+    print(message)
     return 0
 
 
