@@ -36,7 +36,16 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     )
     announce.add_argument("--at", help='local send time, e.g. "2026-12-01 09:00"')
     announce.add_argument("--dry-run", action="store_true", help="show the preview only")
-    announce.add_argument("--follow", action="store_true", help="show: live progress bar")
+    announce.add_argument(
+        "--follow", action="store_true", help="show: a live progress bar until it ends"
+    )
+    announce.add_argument(
+        "--idle",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="--follow: give up after this long without progress (default 30)",
+    )
     announce.set_defaults(handler=HANDLER)
 
     staff = sub.add_parser("staff", help="staff members who may use /announce and /stats")
