@@ -94,6 +94,8 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
     today = args.today or _today(settings)
     start = args.start or today
     end = args.end or start + dt.timedelta(days=365)
+    if end < start:
+        raise UsageError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
     provinces: set[str] | None = None
     if args.province:
         wanted = fold(args.province).replace("-", " ").strip()
@@ -114,7 +116,7 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
             rows.append((occ, event))
     rows.sort(key=lambda r: (r[0].start, r[1].id))
     if args.ics:
-        write_ics(args.ics, rows, args.lang)
+        write_ics(args.ics, rows, args.lang, pack)
         print(f"wrote {len(rows)} events to {args.ics}")
         return 0
     if args.json:
@@ -142,8 +144,14 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str) -> None:
-    """An RFC 5545 calendar of all-day events (DTEND is exclusive, per the RFC)."""
+# The summary's mark of a date computed from an approximate rule. Kept here, not in the
+# gettext catalogs: they belong to the chat side, and the calendar file is the only user.
+APPROX_MARK = {"vi": "(khoảng)", "en": "(approx.)"}
+
+
+def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str, pack: Any) -> None:
+    """An RFC 5545 calendar of all-day events (DTEND is exclusive, per the RFC), in
+    ``lang``: where (the places, else the provinces), the first source as URL."""
     from icalendar import Calendar
     from icalendar import Event as IcsEvent
 
@@ -161,8 +169,25 @@ def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str) -> None:
         ics.add("dtstamp", stamp)
         ics.add("dtstart", occ.start)
         ics.add("dtend", occ.end + dt.timedelta(days=1))
-        ics.add("summary", event.name.get(lang))
+        summary = event.name.get(lang)
+        if event.recurrence.approximate:
+            summary = f"{summary} {APPROX_MARK[lang]}"
+        ics.add("summary", summary)
         ics.add("description", event.summary.get(lang))
+        where = _location(event, lang, pack)
+        if where:
+            ics.add("location", where)
+        if event.sources:
+            ics.add("url", str(event.sources[0].url))
         ics.add("transp", "TRANSPARENT")
         cal.add_component(ics)
     path.write_bytes(cal.to_ical())
+
+
+def _location(event: Any, lang: str, pack: Any) -> str:
+    """The names of the event's places, else of its provinces, in ``lang``."""
+    for ids in (event.places, event.provinces):
+        names = [pack.items[i].name.get(lang) for i in ids if i in pack.items]
+        if names:
+            return ", ".join(names)
+    return ""
