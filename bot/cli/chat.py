@@ -7,7 +7,9 @@ import asyncio
 import datetime as dt
 import json
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TextIO
 
 from bot.config import Settings
@@ -40,7 +42,33 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
 
 
 def chat_command(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(chat(settings, args.today, args.user))
+    """Ctrl-C ends it: ``main`` reports exit 130, and the read of stdin still blocked in
+    a thread does not keep the process alive (``_DaemonThreads``)."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_default_executor(_DaemonThreads())
+        return runner.run(chat(settings, args.today, args.user))
+
+
+class _DaemonThreads(ThreadPoolExecutor):
+    """Runs every call on a daemon thread of its own and never waits for one at
+    shutdown: asyncio would otherwise wait at Ctrl-C for ``readline`` to return."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="tourbot-chat-io", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        return None
 
 
 async def chat(
@@ -54,14 +82,20 @@ async def chat(
     from bot.app import build_app
     from bot.channels import console
 
+    from bot.core.models import Inbound
+
     app = await build_app(settings, (lambda: today) if today else None)
+    out = stdout or sys.stdout
     try:
+        assert app.conversation is not None  # built to answer
+        # The bot's own welcome (/start), in the visitor's language or the default one;
+        # its menu's numbers work at the first prompt (the dialogue state offers them).
+        welcome = Inbound(console.CHANNEL, user_id, user_id, text="/start")
+        for reply in await app.conversation.handle(welcome):
+            out.write(console.render(reply)[0] + "\n\n")
         user = await app.users.touch(console.CHANNEL, user_id, None)
         lang = user.lang or settings.default_lang
-        assert app.conversation is not None  # built to answer
-        return await console.chat(
-            app.conversation, user_id, lang, stdin or sys.stdin, stdout or sys.stdout
-        )
+        return await console.chat(app.conversation, user_id, lang, stdin or sys.stdin, out)
     finally:
         await app.close()
 
