@@ -115,6 +115,7 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
     app = await build_app(settings, (lambda: today) if today else None, broadcasting=False)
     assert app.conversation is not None  # built to answer
     hint = None if args.lang == "auto" else args.lang
+    users: set[str] = set()
     try:
         lines = sys.stdin if args.question == "-" else [args.question]
         for number, raw in enumerate(lines):
@@ -123,11 +124,18 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
             if not args.session or number == 0:
                 # A fresh visitor: no history from an earlier run on this database.
                 await app.users.forget(ASK_CHANNEL, user)
+            users.add(user)
             msg = Inbound(ASK_CHANNEL, user, user, text=question, language_hint=hint)
             replies = await app.conversation.handle(msg)
             _print(question, replies, args.json)
     finally:
-        await app.close()
+        try:
+            # Operators' and evaluations' questions are not visitors': kept out of the
+            # staff statistics and the unanswered report.
+            for user in users:
+                await app.users.forget(ASK_CHANNEL, user)
+        finally:
+            await app.close()
     return 0
 
 

@@ -295,6 +295,9 @@ async def _report(b: Broadcasting, args: argparse.Namespace) -> int:
         print(f"{n} unanswered question group(s) of the last {days} days written to {args.csv}")
         return 0
     groups = group_questions(await b.reports.questions(since_iso(now, days)), unanswered_only=True)
+    if not groups:
+        print(f"no unanswered questions in the last {days} days")
+        return 0
     print(f"{'TIMES':>5} {'VARIANTS':>8}  QUESTION")
     for g in groups[:50]:
         print(f"{g.asked:>5} {g.variants:>8}  {g.label}")
