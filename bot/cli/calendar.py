@@ -85,9 +85,7 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.calendar.format import format_range
     from bot.calendar.recurrence import occurrences_between
     from bot.content.loader import require_content
-    from bot.content.schema import Province
     from bot.i18n import load_catalogs
-    from bot.text.fold import fold
 
     load_catalogs()
     pack = require_content(settings.content_dir)
@@ -96,18 +94,7 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
     end = args.end or start + dt.timedelta(days=365)
     if end < start:
         raise UsageError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
-    provinces: set[str] | None = None
-    if args.province:
-        wanted = fold(args.province).replace("-", " ").strip()
-        matches = [
-            p.id
-            for p in pack.items.values()
-            if isinstance(p, Province)
-            and wanted in {fold(p.id).replace("-", " "), fold(p.name.vi), fold(p.name.en)}
-        ]
-        if not matches:
-            raise UsageError(f"unknown province {args.province!r}")
-        provinces = set().union(*(pack.provinces_within(m) for m in matches))
+    provinces = _provinces(pack, args.province) if args.province else None
     rows = []
     for event in pack.events():
         if provinces is not None and not set(event.provinces) & provinces:
@@ -142,6 +129,23 @@ def events_command(settings: Settings, args: argparse.Namespace) -> int:
         dates = format_range(occ.start, occ.end, args.lang)
         print(f"{occ.start.isoformat()} {approx} {event.name.get(args.lang)} — {dates}")
     return 0
+
+
+def _provinces(pack: Any, name: str) -> set[str]:
+    """The province ids ``--province`` means (an old name: just its old area)."""
+    from bot.content.schema import Province
+    from bot.text.fold import fold
+
+    wanted = fold(name).replace("-", " ").strip()
+    matches = [
+        p.id
+        for p in pack.items.values()
+        if isinstance(p, Province)
+        and wanted in {fold(p.id).replace("-", " "), fold(p.name.vi), fold(p.name.en)}
+    ]
+    if not matches:
+        raise UsageError(f"unknown province {name!r}")
+    return set().union(*(pack.provinces_within(m) for m in matches))
 
 
 # The summary's mark of a date computed from an approximate rule. Kept here, not in the

@@ -81,7 +81,6 @@ async def chat(
     """The console channel on the bundled content and the embedded database."""
     from bot.app import build_app
     from bot.channels import console
-
     from bot.core.models import Inbound
 
     app = await build_app(settings, (lambda: today) if today else None)
