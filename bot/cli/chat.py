@@ -7,7 +7,9 @@ import asyncio
 import datetime as dt
 import json
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TextIO
 
 from bot.config import Settings
@@ -24,7 +26,12 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     ask = sub.add_parser("ask", help="answer one question, or one per stdin line with '-'")
     ask.add_argument("question", help="the question, or '-' to read lines from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
-    ask.add_argument("--lang", choices=("auto", "vi", "en"), default="auto")
+    ask.add_argument(
+        "--lang",
+        choices=("auto", "vi", "en"),
+        default="auto",
+        help="answer in this language (default: the question's own)",
+    )
     ask.add_argument("--today", type=date_type, help="pretend today is this date")
     ask.add_argument(
         "--session",
@@ -35,7 +42,33 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
 
 
 def chat_command(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(chat(settings, args.today, args.user))
+    """Ctrl-C ends it: ``main`` reports exit 130, and the read of stdin still blocked in
+    a thread does not keep the process alive (``_DaemonThreads``)."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_default_executor(_DaemonThreads())
+        return runner.run(chat(settings, args.today, args.user))
+
+
+class _DaemonThreads(ThreadPoolExecutor):
+    """Runs every call on a daemon thread of its own and never waits for one at
+    shutdown: asyncio would otherwise wait at Ctrl-C for ``readline`` to return."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to the awaiting coroutine
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="tourbot-chat-io", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        return None
 
 
 async def chat(
@@ -48,15 +81,20 @@ async def chat(
     """The console channel on the bundled content and the embedded database."""
     from bot.app import build_app
     from bot.channels import console
+    from bot.core.models import Inbound
 
     app = await build_app(settings, (lambda: today) if today else None)
+    out = stdout or sys.stdout
     try:
+        assert app.conversation is not None  # built to answer
+        # The bot's own welcome (/start), in the visitor's language or the default one;
+        # its menu's numbers work at the first prompt (the dialogue state offers them).
+        welcome = Inbound(console.CHANNEL, user_id, user_id, text="/start")
+        for reply in await app.conversation.handle(welcome):
+            out.write(console.render(reply)[0] + "\n\n")
         user = await app.users.touch(console.CHANNEL, user_id, None)
         lang = user.lang or settings.default_lang
-        assert app.conversation is not None  # built to answer
-        return await console.chat(
-            app.conversation, user_id, lang, stdin or sys.stdin, stdout or sys.stdout
-        )
+        return await console.chat(app.conversation, user_id, lang, stdin or sys.stdin, out)
     finally:
         await app.close()
 
@@ -76,6 +114,7 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
     app = await build_app(settings, (lambda: today) if today else None, broadcasting=False)
     assert app.conversation is not None  # built to answer
     hint = None if args.lang == "auto" else args.lang
+    users: set[str] = set()
     try:
         lines = sys.stdin if args.question == "-" else [args.question]
         for number, raw in enumerate(lines):
@@ -84,11 +123,18 @@ async def ask(settings: Settings, args: argparse.Namespace) -> int:
             if not args.session or number == 0:
                 # A fresh visitor: no history from an earlier run on this database.
                 await app.users.forget(ASK_CHANNEL, user)
+            users.add(user)
             msg = Inbound(ASK_CHANNEL, user, user, text=question, language_hint=hint)
             replies = await app.conversation.handle(msg)
             _print(question, replies, args.json)
     finally:
-        await app.close()
+        try:
+            # Operators' and evaluations' questions are not visitors': kept out of the
+            # staff statistics and the unanswered report.
+            for user in users:
+                await app.users.forget(ASK_CHANNEL, user)
+        finally:
+            await app.close()
     return 0
 
 

@@ -4,31 +4,52 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.cli.errors import CliError, UsageError
 from bot.config import Settings
 
 # Telegram's rule for /start payloads.
 PAYLOAD_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 USERNAME_ENV = "TOURBOT_TELEGRAM_BOT_USERNAME"
+# What a visitor can open with /start <id>, in the order ``links`` lists them.
+LINK_KINDS = ("tour", "place", "event", "heritage", "dish")
+# What segno writes without Pillow.
+QR_FORMATS = (".png", ".svg")
+
+
+class LinkSettings(BaseSettings):
+    """The bot's username, from the environment or ``.env`` like every setting."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_username: str | None = Field(default=None, alias=USERNAME_ENV)
 
 
 def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     """Register ``links`` and ``qr``."""
-    links = sub.add_parser("links", help="deep links to every tour, place and event")
-    links.add_argument("--bot", help=f"bot username (default: ${USERNAME_ENV})")
-    links.add_argument("--kind", choices=("tour", "place", "event"), action="append")
-    links.add_argument("--json", action="store_true")
+    bot_help = f"bot username (default: {USERNAME_ENV} from the environment or .env)"
+    links = sub.add_parser(
+        "links", help="deep links to every tour, place, event, heritage item and dish"
+    )
+    links.add_argument("--bot", help=bot_help)
+    links.add_argument(
+        "--kind", choices=LINK_KINDS, action="append", help="only this kind (repeatable)"
+    )
+    links.add_argument("--json", action="store_true", help="one JSON object per line")
     links.set_defaults(handler="bot.cli.links:run_link_command")
-    qr = sub.add_parser("qr", help="a QR code (PNG) of the deep link to one item")
+    qr = sub.add_parser("qr", help="a QR code (PNG or SVG) of the deep link to one item")
     qr.add_argument("payload", help="an item id, e.g. tour-atk-hiep-hoa-dinh-hoa")
-    qr.add_argument("--out", type=Path, required=True, metavar="FILE.png")
-    qr.add_argument("--bot", help=f"bot username (default: ${USERNAME_ENV})")
+    qr.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.png", help="where to write (.png, .svg)"
+    )
+    qr.add_argument("--bot", help=bot_help)
     qr.set_defaults(handler="bot.cli.links:run_link_command")
 
 
@@ -36,41 +57,44 @@ def deep_link(bot: str, payload: str) -> str:
     return f"https://t.me/{bot.lstrip('@')}?start={payload}"
 
 
-def _bot(args: argparse.Namespace) -> str | None:
-    bot = args.bot or os.environ.get(USERNAME_ENV)
-    if not bot:
-        print(f"error: give --bot USERNAME or set {USERNAME_ENV}", file=sys.stderr)
-    return bot
+def bot_username(args: argparse.Namespace) -> str:
+    """``--bot``, else the setting; a clear error naming both ways otherwise."""
+    bot = args.bot or LinkSettings().bot_username
+    if not bot or not bot.strip():
+        raise CliError(f"no bot username: give --bot USERNAME or set {USERNAME_ENV} (env or .env)")
+    return bot.strip()
 
 
 def run_link_command(settings: Settings, args: argparse.Namespace) -> int:
     from bot.content.loader import require_content
 
-    bot = _bot(args)
-    if bot is None:
-        return 2
+    bot = bot_username(args)
     pack = require_content(settings.content_dir)
     if args.command == "links":
-        kinds = args.kind or ["tour", "place", "event"]
-        for kind in kinds:
+        for kind in args.kind or LINK_KINDS:
             for item in pack.of_kind(kind):
                 url = deep_link(bot, item.id)
                 if args.json:
                     row = {"id": item.id, "kind": kind, "title": item.name.vi, "url": url}
                     print(json.dumps(row, ensure_ascii=False))
                 else:
-                    print(f"{kind:<6} {url}  {item.name.vi}")
+                    print(f"{kind:<8} {url}  {item.name.vi}")
         return 0
-    payload = args.payload
+    return _qr(bot, args.payload, args.out, pack.items)
+
+
+def _qr(bot: str, payload: str, out: Path, items: dict[str, Any]) -> int:
     if not PAYLOAD_RE.match(payload):
-        print("error: a payload is 1-64 characters of A-Z, a-z, 0-9, _ and -", file=sys.stderr)
-        return 2
-    if payload not in pack.items:
-        print(f"error: no item with id {payload!r} (see tourbot links)", file=sys.stderr)
-        return 2
+        raise UsageError("a payload is 1-64 characters of A-Z, a-z, 0-9, _ and -")
+    if payload not in items:
+        raise UsageError(f"no item with id {payload!r} (see tourbot links)")
+    if out.suffix.lower() not in QR_FORMATS:
+        raise UsageError(f"--out {out}: write a {' or '.join(QR_FORMATS)} file")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no folder {out.parent}")
     import segno
 
     url = deep_link(bot, payload)
-    segno.make(url, error="m").save(str(args.out), scale=10, border=4)
-    print(f"wrote {args.out}: {url}")
+    segno.make(url, error="m").save(str(out), scale=10, border=4)
+    print(f"wrote {out}: {url}")
     return 0

@@ -14,6 +14,7 @@ from bot import service
 from bot.channels.registry import CHANNELS as REGISTERED
 from bot.channels.registry import Serving, channel_module
 from bot.channels.restart import keep_serving
+from bot.cli.errors import UsageError
 from bot.config import Settings
 from bot.core.outbound import Sender
 
@@ -43,8 +44,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     channels = [c.strip() for c in args.channel.split(",") if c.strip()]
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels:
-        print(f"error: unknown channel(s) {', '.join(unknown) or '(none)'}; use {CHANNELS}")
-        return 2
+        names = ", ".join(unknown) or "(none)"
+        raise UsageError(f"unknown channel(s) {names}; choose among {', '.join(CHANNELS)}")
     return service.run(serve(settings, channels, args.webhook))
 
 
@@ -90,7 +91,11 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     # builds no search index: the core answers. Messages go to ``conversation``.
     app = await build_app(settings, answering=not settings.core_process)
     core: CoreProcess | None = None
+    senders: list[Sender] = []
     try:
+        # Senders first: a missing token fails here, before a core process starts.
+        for name in channels:
+            senders.append(channel_module(name).make_sender(settings, app.db))
         if settings.core_process:
             core = await CoreProcess.start(settings, app.pack)
             conversation: Conversation = core
@@ -98,6 +103,8 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
             assert app.conversation is not None  # built with answering=True
             conversation = app.conversation
     except BaseException:
+        for made in senders:
+            await made.close()
         await app.close()
         raise
     service.settle_heap()
@@ -110,15 +117,13 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
     ctx = Serving(settings, conversation, app.db, webhook)
     try:
         async with asyncio.TaskGroup() as group:
-            for name in channels:
-                module = channel_module(name)
-                sender = module.make_sender(settings, app.db)
+            for name, sender in zip(channels, senders, strict=True):
                 if app.broadcasting is not None:
                     app.broadcasting.add_sender(sender, close=sender.close)
                 else:
                     group.create_task(_closing(sender, stop))
                 # A failing channel is started again, backing off; the others go on.
-                serve_one = partial(module.serve_channel, ctx, sender, stop)
+                serve_one = partial(channel_module(name).serve_channel, ctx, sender, stop)
                 group.create_task(keep_serving(name, serve_one, stop))
             if app.broadcasting is not None:
                 # Announcements and reminders, including those written by the CLI.

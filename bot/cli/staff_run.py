@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import functools
 import getpass
+import re
 import sys
 import time
 from pathlib import Path
@@ -27,11 +28,14 @@ from bot.broadcast.runtime import Broadcasting
 from bot.broadcast.service import Actor
 from bot.broadcast.stats import export_unanswered, group_questions, since_iso
 from bot.broadcast.views import bar, progress_text
+from bot.cli.errors import UsageError
 from bot.config import Settings
 from bot.content.loader import ContentPack, require_content
 from bot.i18n import use_lang
 
 FOLLOW_EVERY = 0.5
+AUDIENCES = "all, province:ID, event:ID, tag:TAG"
+_AUDIENCE_WORD = re.compile(r"^(all|(province|event|tag):\S+)$")
 
 
 def run_staff_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -56,11 +60,13 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         if args.action in ("show", "cancel") and args.id is None:
             return _fail(f"announce {args.action} needs an announcement id")
         if args.action == "show":
-            return await _show(broadcasting, args.id, args.follow, pack(), sys.stdout)
+            return await _show(broadcasting, args, pack(), sys.stdout)
         if args.action == "cancel":
-            done = await broadcasting.service.cancel(_actor(), args.id)
-            print(f"announcement #{args.id} cancelled" if done else "not running or scheduled")
-            return 0 if done else 1
+            if not await broadcasting.service.cancel(_actor(), args.id):
+                print(f"tourbot: error: #{args.id} is not scheduled or sending", file=sys.stderr)
+                return 1
+            print(f"announcement #{args.id} cancelled")
+            return 0
         return await _create(broadcasting, args, pack())
     finally:
         await broadcasting.close()
@@ -75,7 +81,7 @@ def _actor() -> Actor:
 
 
 def _fail(message: str) -> int:
-    print(f"tourbot: {message}", file=sys.stderr)
+    print(f"tourbot: error: {message}", file=sys.stderr)
     return 2
 
 
@@ -98,11 +104,15 @@ async def _create(b: Broadcasting, args: argparse.Namespace, pack: ContentPack) 
         if problem:
             return _fail(f"{name}: {problem}")
     if not args.audience:
-        return _fail("choose the recipients with --audience (all, province:ID, event:ID, tag:T)")
+        return _fail(f"choose the recipients with --audience ({AUDIENCES})")
+    words = [w for value in args.audience for w in value.replace(",", " ").split()]
+    odd = next((w for w in words if not _AUDIENCE_WORD.match(w)), None)
+    if odd is not None:
+        return _fail(f"unknown audience {odd!r} ({AUDIENCES})")
     try:
-        audience = b.service.audience(" ".join(args.audience))
+        audience = b.service.audience(" ".join(words))
     except AudienceError as exc:
-        return _fail(f"unknown audience {exc.args[0]!r} (all, province:ID, event:ID, tag:TAG)")
+        return _fail(f"unknown audience {exc.args[0]!r} ({AUDIENCES})")
     due_at = None
     if args.at:
         try:
@@ -111,13 +121,8 @@ async def _create(b: Broadcasting, args: argparse.Namespace, pack: ContentPack) 
             return _fail(f"--at {args.at!r}: {exc} (write it like 2026-12-01 09:00)")
     counts = await b.service.recipients(audience)
     print(f"Audience: {audience_label(audience.spec, pack, 'en')} ({audience.spec})")
-    vi, en = counts.get("vi", 0), counts.get("en", 0)
-    print(f"Recipients now: {sum(counts.values())} (vi {vi}, en {en})")
+    _preview(counts, text_vi, text_en, due_at is not None)
     print(f"Sending: {format_when(due_at, b.settings.timezone) if due_at else 'now'}")
-    if text_vi is None:
-        print("warning: no Vietnamese text: Vietnamese readers will get the English text")
-    if text_en is None:
-        print("warning: no English text: English readers will get the Vietnamese text")
     for lang, name in (("vi", "Vietnamese"), ("en", "English")):
         print(f"\n----- what {name} readers will get -----")
         print(render("announcement", text_vi, text_en, lang))
@@ -133,6 +138,21 @@ async def _create(b: Broadcasting, args: argparse.Namespace, pack: ContentPack) 
     return 0
 
 
+def _preview(counts: dict[str, int], text_vi: str | None, text_en: str | None, later: bool) -> None:
+    """Who gets what, before anything is queued; warnings for what staff may not expect."""
+    vi, en = counts.get("vi", 0), counts.get("en", 0)
+    print(f"Recipients now: {vi + en} (vi {vi}, en {en})")
+    if vi + en == 0:
+        again = " (counted again when it is due)" if later else ""
+        print(f"warning: nobody would receive it now: no subscriber matches this audience{again}")
+    if text_vi is None:
+        print(f"warning: no Vietnamese text: the {vi} Vietnamese reader(s) get the English text")
+    if text_en is None:
+        print(f"warning: no English text: the {en} English reader(s) get the Vietnamese text")
+    print(f"  Vietnamese readers ({vi}): the {'Vietnamese' if text_vi else 'English'} text")
+    print(f"  English readers ({en}): the {'English' if text_en else 'Vietnamese'} text")
+
+
 async def _list(b: Broadcasting, pack: ContentPack) -> int:
     tz = b.settings.timezone
     print(f"{'ID':>5}  {'KIND':<12} {'STATUS':<10} {'WHEN':<16} {'TOTAL':>6}  AUDIENCE")
@@ -143,32 +163,49 @@ async def _list(b: Broadcasting, pack: ContentPack) -> int:
     return 0
 
 
-async def _show(b: Broadcasting, ident: int, follow: bool, pack: ContentPack, out: TextIO) -> int:
+async def _show(b: Broadcasting, args: argparse.Namespace, pack: ContentPack, out: TextIO) -> int:
+    ident = args.id
     progress = await b.service.progress(ident)
     if progress is None:
         return _fail(f"no announcement #{ident}")
-    if follow:
-        await follow_progress(b, ident, out)
+    stalled = False
+    if args.follow and progress.announcement.status == "scheduled":
+        print(f"#{ident} is scheduled: nothing is sent before it is due", file=out)
+    elif args.follow:
+        stalled = not await follow_progress(b, ident, out, args.idle)
         progress = await b.service.progress(ident)
         assert progress is not None
     print(progress_text(progress, pack, b.settings.timezone), file=out)
+    if stalled:
+        print(
+            f"tourbot: error: nothing sent for {args.idle:g} s: no `tourbot run` seems to be"
+            f" sending on this database (#{ident} stays queued)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
-async def follow_progress(b: Broadcasting, ident: int, out: TextIO) -> None:
-    """Redraw a progress bar until the announcement is done or cancelled (a line every
-    few seconds when the output is not a terminal)."""
+async def follow_progress(b: Broadcasting, ident: int, out: TextIO, idle: float = 30.0) -> bool:
+    """Redraw a progress bar until the announcement is done or cancelled (True), or
+    nothing has changed for ``idle`` seconds (False). A line every few seconds when the
+    output is not a terminal."""
     tty = out.isatty()
-    started = time.monotonic()
+    started = changed = time.monotonic()
     first_done: int | None = None
     last_line = 0.0
+    seen: tuple[object, ...] = ()
     while True:
         progress = await b.service.progress(ident)
         assert progress is not None
         done, total = progress.finished, progress.rows
         first_done = done if first_done is None else first_done
-        elapsed = time.monotonic() - started
-        rate = (done - first_done) / elapsed if elapsed > 0 else 0.0
+        now = time.monotonic()
+        if (
+            state := (progress.announcement.status, tuple(sorted(progress.counts.items())))
+        ) != seen:
+            seen, changed = state, now
+        rate = (done - first_done) / (now - started) if now > started else 0.0
         eta = f"{(total - done) / rate:4.0f}s" if rate > 0 and done < total else "   -"
         line = (
             f"#{ident} {progress.announcement.status:<9} {bar(done, total, 30)}"
@@ -176,43 +213,77 @@ async def follow_progress(b: Broadcasting, ident: int, out: TextIO) -> None:
             f" skipped {progress.of('skipped')} {rate:6.1f}/s ETA {eta}"
         )
         finished = progress.announcement.status in ("done", "cancelled")
+        stalled = not finished and now - changed >= idle
         if tty:
             out.write("\r" + line)
             out.flush()
-        elif finished or time.monotonic() - last_line >= 5:
+        elif finished or stalled or now - last_line >= 5:
             print(line, file=out, flush=True)
-            last_line = time.monotonic()
-        if finished:
+            last_line = now
+        if finished or stalled:
             if tty:
                 out.write("\n")
-            return
+            return finished
         await asyncio.sleep(FOLLOW_EVERY)
 
 
+def staff_target(user_id: str, channel: str | None) -> tuple[str, str]:
+    """``CHANNEL:ID`` or ``ID`` with ``--channel`` (default telegram) → (channel, id)."""
+    from bot.cli.staff import STAFF_CHANNELS
+
+    given, sep, ident = user_id.strip().rpartition(":")
+    if sep:
+        if given not in STAFF_CHANNELS:
+            raise UsageError(
+                f"unknown channel {given!r} in {user_id!r}: {', '.join(STAFF_CHANNELS)}"
+            )
+        if channel is not None and channel != given:
+            raise UsageError(f"{user_id!r} is not on --channel {channel}")
+        channel = given
+    channel = channel or "telegram"
+    if not ident:
+        raise UsageError("give a user id: CHANNEL:ID or ID")
+    if channel == "telegram" and not ident.isdigit():
+        raise UsageError(f"{ident!r} is not a Telegram user id (digits, e.g. 123456789)")
+    return channel, ident
+
+
 async def _staff(b: Broadcasting, args: argparse.Namespace) -> int:
-    actor = _actor()
     store = b.staff_store
     if args.staff_command == "list":
+        members = await store.members()
         for ident in sorted(b.settings.staff_ids):
             print(f"telegram:{ident}  (TOURBOT_STAFF_IDS)")
-        for m in await store.members():
+        for m in members:
             print(f"{m.channel}:{m.user_id}  added by {m.added_by} at {m.added_at}")
+        if not members and not b.settings.staff_ids:
+            print("no staff members (add one with: tourbot staff add telegram:ID)")
         return 0
     if args.staff_command == "audit":
         for e in await store.audit_log(args.limit):
             mark = "ok " if e.allowed else "DENIED"
             print(f"{e.at}  {mark:<6} {e.channel}:{e.user_id}  {e.action}  {e.detail}")
         return 0
-    target = f"{args.channel}:{args.user_id}"
-    if args.staff_command == "add":
-        changed = await store.add(args.channel, args.user_id, actor.label)
+    channel, ident = staff_target(args.user_id, args.channel)
+    return await _change_staff(b, args.staff_command, channel, ident)
+
+
+async def _change_staff(b: Broadcasting, command: str, channel: str, ident: str) -> int:
+    actor, store, target = _actor(), b.staff_store, f"{channel}:{ident}"
+    if command == "add":
+        changed = await store.add(channel, ident, actor.label)
+        message = f"{target} added" if changed else f"{target} is already a staff member"
     else:
-        changed = await store.remove(args.channel, args.user_id)
-    await store.audit(
-        actor.channel, actor.user_id, f"staff.{args.staff_command}", target, allowed=True
-    )
-    verb = "added" if args.staff_command == "add" else "removed"
-    print(f"{target} {verb}" if changed else f"{target}: nothing to do")
+        changed = await store.remove(channel, ident)
+        message = f"{target} removed" if changed else f"{target}: not a staff member"
+        if not changed and channel == "telegram" and ident in b.settings.staff_ids:
+            message += " added here (it is in TOURBOT_STAFF_IDS: remove it there)"
+    detail = target if changed or command == "add" else f"{target} (not found)"
+    await store.audit(actor.channel, actor.user_id, f"staff.{command}", detail, allowed=True)
+    if command == "remove" and not changed:
+        print(f"tourbot: error: {message}", file=sys.stderr)
+        return 1
+    print(message)
     return 0
 
 
@@ -224,6 +295,9 @@ async def _report(b: Broadcasting, args: argparse.Namespace) -> int:
         print(f"{n} unanswered question group(s) of the last {days} days written to {args.csv}")
         return 0
     groups = group_questions(await b.reports.questions(since_iso(now, days)), unanswered_only=True)
+    if not groups:
+        print(f"no unanswered questions in the last {days} days")
+        return 0
     print(f"{'TIMES':>5} {'VARIANTS':>8}  QUESTION")
     for g in groups[:50]:
         print(f"{g.asked:>5} {g.variants:>8}  {g.label}")
