@@ -40,6 +40,7 @@ from bot.channels.zalo_common import (
     sleep_or_stop,
     split_text,
     until_stopped,
+    webhook_path,
     with_retries,
 )
 from bot.config import Settings
@@ -262,8 +263,9 @@ async def _serve_webhook(
     on_ready: Callable[[int], None] | None,
     limits: WebhookLimits,
 ) -> None:
+    path = webhook_path(zalo.bot_webhook_url, WEBHOOK_PATH)
     server = await serve_webhook(
-        channel.webhook_app(secret), zalo.webhook_listen, zalo.webhook_port, limits
+        channel.webhook_app(secret, path), zalo.webhook_listen, zalo.webhook_port, limits
     )
     port = server.port
     try:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from pydantic import Field, SecretStr
@@ -43,6 +44,9 @@ class ZaloSettings(BaseSettings):
         default=None, alias="TOURBOT_ZALO_BOT_WEBHOOK_SECRET"
     )
     bot_webhook_url: str | None = Field(default=None, alias="TOURBOT_ZALO_BOT_WEBHOOK_URL")
+    # The OA's webhook URL is set in Zalo's developer console; given here, its path is
+    # the one the bot serves (behind a proxy that forwards it unchanged).
+    oa_webhook_url: str | None = Field(default=None, alias="TOURBOT_ZALO_OA_WEBHOOK_URL")
     oa_app_id: str | None = Field(default=None, alias="TOURBOT_ZALO_OA_APP_ID")
     oa_secret_key: SecretStr | None = Field(default=None, alias="TOURBOT_ZALO_OA_SECRET_KEY")
     oa_base_url: str = Field(default="https://openapi.zalo.me", alias="TOURBOT_ZALO_OA_BASE_URL")
@@ -51,6 +55,13 @@ class ZaloSettings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", alias="TOURBOT_ZALO_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8444, alias="TOURBOT_ZALO_WEBHOOK_PORT")
     oa_webhook_port: int = Field(default=8445, alias="TOURBOT_ZALO_OA_WEBHOOK_PORT")
+
+
+def webhook_path(url: str | None, default: str) -> str:
+    """The path a webhook is served at: that of its public URL when one is configured
+    (a proxy forwards it unchanged), else ``default``."""
+    path = urlsplit(url).path if url else ""
+    return path if path.startswith("/") and len(path) > 1 else default
 
 
 class ZaloConfigError(ChannelConfigError):

@@ -26,6 +26,7 @@ from bot.channels.webhook_server import WebhookLimits, serve_webhook
 from bot.channels.zalo_common import (
     ZaloSettings,
     split_text,
+    webhook_path,
 )
 from bot.channels.zalo_oa_api import (
     CHANNEL,
@@ -187,7 +188,7 @@ async def serve_zalo_oa(
     channel = ZaloOaChannel(zalo, sender, conversation, db, settings.default_lang, tuning)
     try:
         server = await serve_webhook(
-            channel.webhook_app(),
+            channel.webhook_app(webhook_path(zalo.oa_webhook_url, WEBHOOK_PATH)),
             zalo.webhook_listen,
             zalo.oa_webhook_port,
             WebhookLimits.from_settings(settings),

@@ -35,7 +35,15 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
         default="telegram",
         help=f"comma-separated channels among {', '.join(CHANNELS)} (default: telegram)",
     )
-    run.add_argument("--webhook", action="store_true", help="webhook mode instead of polling")
+    run.add_argument(
+        "--webhook",
+        nargs="?",
+        const="all",
+        default="",
+        metavar="CHANNELS",
+        help="webhook mode instead of polling: for every channel served, or for the"
+        " comma-separated ones named (the others poll; Zalo OA is always a webhook)",
+    )
     run.set_defaults(handler="bot.cli.run:run_command")
 
 
@@ -46,7 +54,13 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     if unknown or not channels:
         names = ", ".join(unknown) or "(none)"
         raise UsageError(f"unknown channel(s) {names}; choose among {', '.join(CHANNELS)}")
-    return service.run(serve(settings, channels, args.webhook))
+    hooks = {c.strip() for c in args.webhook.split(",") if c.strip()}
+    if "all" in hooks:
+        hooks = set(channels)
+    if hooks - set(channels):
+        names = ", ".join(sorted(hooks - set(channels)))
+        raise UsageError(f"--webhook names channel(s) not served: {names}")
+    return service.run(serve(settings, channels, hooks))
 
 
 async def _reload(app: App, core: CoreProcess | None) -> None:
@@ -80,7 +94,7 @@ async def _closing(sender: Sender, stop: asyncio.Event) -> None:
         await sender.close()
 
 
-async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
+async def serve(settings: Settings, channels: list[str], webhooks: set[str] | bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
     from bot.core.ports import Conversation
@@ -114,7 +128,8 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
         loop.add_signal_handler(sig, stop.set)
     # SIGHUP reloads content/ without a restart; broken content keeps the last good pack.
     loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(_reload(app, core)))
-    ctx = Serving(settings, conversation, app.db, webhook)
+    if isinstance(webhooks, bool):  # all channels or none
+        webhooks = set(channels) if webhooks else set()
     try:
         async with asyncio.TaskGroup() as group:
             for name, sender in zip(channels, senders, strict=True):
@@ -123,6 +138,7 @@ async def serve(settings: Settings, channels: list[str], webhook: bool) -> int:
                 else:
                     group.create_task(_closing(sender, stop))
                 # A failing channel is started again, backing off; the others go on.
+                ctx = Serving(settings, conversation, app.db, name in webhooks)
                 serve_one = partial(channel_module(name).serve_channel, ctx, sender, stop)
                 group.create_task(keep_serving(name, serve_one, stop))
             if app.broadcasting is not None:

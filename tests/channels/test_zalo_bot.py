@@ -379,3 +379,24 @@ async def test_instant_408_does_not_make_the_poller_spin(
         await asyncio.sleep(2.0)
     polls = len(fake.calls_of("getUpdates"))
     assert 1 <= polls <= 4, f"{polls} polls in 2 s"
+
+
+async def test_webhook_path_comes_from_the_configured_url(
+    fake: FakeZaloBot, conn: Db, settings: Settings
+) -> None:
+    conversation = ScriptedConversation()
+    values: dict[str, Any] = {
+        "TOURBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+        "TOURBOT_ZALO_BOT_WEBHOOK_URL": "https://bot.example.vn/hooks/zb-7f3a",
+    }
+    async with running_bot(fake, conversation, conn, settings, webhook=True, **values) as port:
+        headers = {"X-Bot-Api-Secret-Token": SECRET}
+        async with httpx.AsyncClient() as http:
+            update = fake.update("u13", "via the configured path")
+            old = await http.post(f"http://127.0.0.1:{port}/zalo/bot", json=update, headers=headers)
+            new = await http.post(
+                f"http://127.0.0.1:{port}/hooks/zb-7f3a", json=update, headers=headers
+            )
+            await fake.wait_for("sendMessage")
+    assert (old.status_code, new.status_code) == (404, 200)
+    assert fake.sent("u13") == ["echo: via the configured path"]

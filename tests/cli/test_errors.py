@@ -170,3 +170,14 @@ def test_help_has_a_clean_description_and_every_option_has_help_text(
     assert missing == []
     no_description = [path for path, parser in _parsers(build_parser()) if not parser.description]
     assert no_description == []
+
+
+def test_webhook_for_a_channel_not_served_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["--db", str(tmp_path / "x.db"), "run", "--channel", "telegram", "--webhook", "zalo-bot"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "zalo-bot" in err and err.count("\n") == 1
