@@ -22,6 +22,7 @@ USERNAME_ENV = "TOURBOT_TELEGRAM_BOT_USERNAME"
 LINK_KINDS = ("tour", "place", "event", "heritage", "dish")
 # What segno writes without Pillow.
 QR_FORMATS = (".png", ".svg")
+DPI = 300  # print resolution of the PNG
 
 
 class LinkSettings(BaseSettings):
@@ -50,6 +51,15 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
         "--out", type=Path, required=True, metavar="FILE.png", help="where to write (.png, .svg)"
     )
     qr.add_argument("--bot", help=bot_help)
+    qr.add_argument(
+        "--size-mm",
+        type=float,
+        default=50.0,
+        help="printed width of the code in millimetres (PNG at 300 dpi; default 50)",
+    )
+    qr.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the caption (item name)"
+    )
     qr.set_defaults(handler="bot.cli.links:run_link_command")
 
 
@@ -80,10 +90,11 @@ def run_link_command(settings: Settings, args: argparse.Namespace) -> int:
                 else:
                     print(f"{kind:<8} {url}  {item.name.vi}")
         return 0
-    return _qr(bot, args.payload, args.out, pack.items)
+    return _qr(bot, args, pack.items)
 
 
-def _qr(bot: str, payload: str, out: Path, items: dict[str, Any]) -> int:
+def _qr(bot: str, args: argparse.Namespace, items: dict[str, Any]) -> int:
+    payload, out = args.payload, args.out
     if not PAYLOAD_RE.match(payload):
         raise UsageError("a payload is 1-64 characters of A-Z, a-z, 0-9, _ and -")
     if payload not in items:
@@ -92,9 +103,32 @@ def _qr(bot: str, payload: str, out: Path, items: dict[str, Any]) -> int:
         raise UsageError(f"--out {out}: write a {' or '.join(QR_FORMATS)} file")
     if not out.parent.is_dir():
         raise CliError(f"--out {out}: no folder {out.parent}")
+    if not 10 <= args.size_mm <= 500:
+        raise UsageError("--size-mm: between 10 and 500 millimetres")
+    url = deep_link(bot, payload)
+    caption = items[payload].name.get(args.lang)
+    write_poster_code(url, caption, out, args.size_mm)
+    print(f"wrote {out}: {url} ({caption}, {args.size_mm:g} mm wide)")
+    return 0
+
+
+def write_poster_code(url: str, caption: str, out: Path, size_mm: float) -> None:
+    """The QR code of ``url`` with ``caption`` (the item's name) under it, ``size_mm``
+    wide when printed: matplotlib draws segno's module matrix, so PNG and SVG alike."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     import segno
 
-    url = deep_link(bot, payload)
-    segno.make(url, error="m").save(str(out), scale=10, border=4)
-    print(f"wrote {out}: {url}")
-    return 0
+    matrix = list(segno.make(url, error="m").matrix_iter(scale=1, border=4))
+    inches = size_mm / 25.4
+    figure = plt.figure(figsize=(inches, inches * 1.18), dpi=DPI)
+    axes = figure.add_axes((0.0, 0.18, 1.0, 0.82))
+    axes.imshow(
+        [[0 if cell else 1 for cell in row] for row in matrix], cmap="gray", interpolation="nearest"
+    )
+    axes.set_axis_off()
+    figure.text(0.5, 0.08, caption, ha="center", va="center", fontsize=max(6, size_mm / 5))
+    figure.savefig(out, dpi=DPI)
+    plt.close(figure)

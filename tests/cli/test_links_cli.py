@@ -49,3 +49,16 @@ def test_links_from_the_environment_cover_heritage_and_dishes(
     assert kinds == {"tour", "place", "event", "heritage", "dish"}
     assert all(row["url"].startswith("https://t.me/env_bot?start=") for row in rows)
     assert "quan-ho" in {row["id"] for row in rows if row["kind"] == "heritage"}
+
+
+def test_qr_for_print_has_the_size_asked_and_the_items_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TOURBOT_TELEGRAM_BOT_USERNAME", "tour_test_bot")
+    png, svg = tmp_path / "lim.png", tmp_path / "lim.svg"
+    assert main(["qr", "hoi-lim", "--out", str(png), "--size-mm", "40"]) == 0
+    width = int.from_bytes(png.read_bytes()[16:20], "big")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and width == round(40 / 25.4 * 300)
+    assert main(["qr", "hoi-lim", "--out", str(svg), "--lang", "en"]) == 0
+    assert "Lim Festival" in svg.read_text("utf-8")  # the caption under the code
+    assert "Lim Festival" in capsys.readouterr().out
