@@ -26,7 +26,7 @@ from bot.broadcast.compose import (
 )
 from bot.broadcast.runtime import Broadcasting
 from bot.broadcast.service import Actor
-from bot.broadcast.stats import export_unanswered, group_questions, since_iso
+from bot.broadcast.stats import export_unanswered, since_iso
 from bot.broadcast.views import bar, progress_text
 from bot.cli.errors import UsageError
 from bot.config import Settings
@@ -294,7 +294,7 @@ async def _report(b: Broadcasting, args: argparse.Namespace) -> int:
         n = await export_unanswered(b.reports, now, days, args.csv)
         print(f"{n} unanswered question group(s) of the last {days} days written to {args.csv}")
         return 0
-    groups = group_questions(await b.reports.questions(since_iso(now, days)), unanswered_only=True)
+    groups = await b.reports.question_groups(since_iso(now, days), unanswered_only=True, limit=50)
     if not groups:
         print(f"no unanswered questions in the last {days} days")
         return 0

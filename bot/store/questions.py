@@ -37,10 +37,12 @@ class Questions:
         lang: str,
         answered: bool,
         matched: list[str],
+        asked: str | None = None,
     ) -> None:
+        """Log one question; ``asked`` is the text as typed (shown in staff reports)."""
         folded = folded[:500]
         try:
-            await self._insert(channel, user_id, folded, lang, answered, matched)
+            await self._insert(channel, user_id, folded, lang, answered, matched, asked)
         except sqlite3.OperationalError as exc:  # locked, read-only, full: still answer
             log.warning("question log: question not logged, database refused the write: %s", exc)
             return
@@ -59,10 +61,12 @@ class Questions:
         lang: str,
         answered: bool,
         matched: list[str],
+        asked: str | None,
     ) -> None:
         await self._db.write(
-            "INSERT INTO questions (channel, user_id, folded, qkey, lang, answered, matched)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO questions"
+            " (channel, user_id, folded, qkey, lang, answered, matched, asked)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 channel,
                 user_id,
@@ -71,6 +75,7 @@ class Questions:
                 lang,
                 int(answered),
                 " ".join(matched),
+                asked[:500] if asked else None,
             ),
         )
 

@@ -64,8 +64,8 @@ class QuestionGroup:
 # only sees the groups asked for.
 _GROUPS_SQL = """
 WITH variants AS (
-    SELECT qkey, folded, COUNT(*) AS asked, SUM(answered = 0) AS unanswered,
-        MAX(asked_at) AS last_asked
+    SELECT qkey, folded, COALESCE(MAX(asked), folded) AS shown, COUNT(*) AS asked,
+        SUM(answered = 0) AS unanswered, MAX(asked_at) AS last_asked
     FROM questions WHERE asked_at >= :since GROUP BY qkey, folded
 ), counted AS (
     SELECT *, CASE WHEN :unanswered THEN unanswered ELSE asked END AS n
@@ -75,13 +75,13 @@ WITH variants AS (
     FROM counted
 ), groups AS (
     SELECT qkey, SUM(n) AS asked, SUM(unanswered) AS unanswered, COUNT(*) AS variants,
-        MAX(last_asked) AS last_asked, MAX(CASE WHEN rank = 1 THEN folded END) AS label
+        MAX(last_asked) AS last_asked, MAX(CASE WHEN rank = 1 THEN shown END) AS label
     FROM ranked GROUP BY qkey
 ), top AS (
     SELECT * FROM groups ORDER BY asked DESC, label LIMIT :limit
 )
 SELECT top.qkey, top.label, top.asked, top.unanswered, top.variants, top.last_asked,
-    ranked.folded
+    ranked.shown
 FROM top JOIN ranked ON ranked.qkey = top.qkey AND ranked.rank <= :examples
 ORDER BY top.asked DESC, top.label, ranked.rank
 """

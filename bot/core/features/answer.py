@@ -83,7 +83,13 @@ class AnswerFeature:
         if folded:
             shown = matched if matched is not None else [i.id for i in reply.items]
             await self._questions.record(
-                turn.msg.channel, turn.msg.user_id, folded, reply.lang, reply.answered, shown
+                turn.msg.channel,
+                turn.msg.user_id,
+                folded,
+                reply.lang,
+                reply.answered,
+                shown,
+                asked=turn.text,
             )
 
 
