@@ -1,7 +1,8 @@
 """How long /stats holds the event loop on a big question log: the grouping in SQL
 (``Reports.question_groups``, what /stats and ``tourbot report`` run) against the Python
 grouping it replaced (``group_questions`` over ``Reports.questions``, kept as the baseline
-and as the tests' reference), in the same run. A ticker task measures the longest gap between its 5 ms ticks.
+and as the tests' reference), in the same run. A ticker task measures the longest gap
+between its 5 ms ticks.
 
     python bench/stats_lag.py [--rows 200000]
 """
