@@ -79,19 +79,14 @@ class TelegramChannel:
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Text and every /command: the core parses commands from the text."""
-        message = update.message
-        if message is None or message.text is None:
-            return
-        text = command_text(message.text, context.bot.username)
-        if text is not None:
-            await self._converse(update, context, text=text)
+        await self._read(update, context, update.message.text if update.message else None)
 
     async def on_caption(self, update: Update, context: Context) -> None:
         """A photo (or other media) with a caption: the caption is read as text."""
-        message = update.message
-        if message is None or message.caption is None:
-            return
-        text = command_text(message.caption, context.bot.username)
+        await self._read(update, context, update.message.caption if update.message else None)
+
+    async def _read(self, update: Update, context: Context, raw: str | None) -> None:
+        text = command_text(raw, context.bot.username) if raw is not None else None
         if text is not None:
             await self._converse(update, context, text=text)
 
