@@ -148,11 +148,6 @@ def _provinces(pack: Any, name: str) -> set[str]:
     return set().union(*(pack.provinces_within(m) for m in matches))
 
 
-# The summary's mark of a date computed from an approximate rule. Kept here, not in the
-# gettext catalogs: they belong to the chat side, and the calendar file is the only user.
-APPROX_MARK = {"vi": "(khoảng)", "en": "(approx.)"}
-
-
 def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str, pack: Any) -> None:
     """An RFC 5545 calendar of all-day events (DTEND is exclusive, per the RFC), in
     ``lang``: where (the places, else the provinces), the first source as URL."""
@@ -175,7 +170,8 @@ def write_ics(path: Path, rows: list[tuple[Any, Any]], lang: str, pack: Any) -> 
         ics.add("dtend", occ.end + dt.timedelta(days=1))
         summary = event.name.get(lang)
         if event.recurrence.approximate:
-            summary = f"{summary} {APPROX_MARK[lang]}"
+            mark = gettext_in(lang, "(approx.)")  # dates from an approximate rule
+            summary = f"{summary} {mark}"
         ics.add("summary", summary)
         ics.add("description", event.summary.get(lang))
         where = _location(event, lang, pack)
