@@ -12,7 +12,43 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 
-class Pacer:
+class _Paced:
+    """What both pacers share: the rate, the clock and flood-control pauses."""
+
+    def __init__(self, rate: float, clock: Callable[[], float], catch_up: float) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self._catch_up = max(catch_up, self.interval)
+        self._clock = clock
+        self._paused_until = 0.0
+        self.paused_total = 0.0  # seconds spent paused, for the benchmark's accounting
+
+    @property
+    def paused_until(self) -> float:
+        return self._paused_until
+
+    async def _ready(self, stop: asyncio.Event | None) -> float | None:
+        """The time once no pause holds sends back; None when ``stop`` is set first."""
+        while stop is None or not stop.is_set():
+            now = self._clock()
+            if not await sleep_out_pause(now, self._paused_until):
+                return now
+        return None
+
+    def _extend_pause(self, seconds: float) -> float | None:
+        """Pause for ``seconds`` from now unless a longer pause runs (pauses extend, never
+        shrink); the new end, or None when nothing changed."""
+        now = self._clock()
+        until = now + max(seconds, 0.0)
+        if until <= self._paused_until:
+            return None
+        self.paused_total += until - max(self._paused_until, now)
+        self._paused_until = until
+        return until
+
+
+class Pacer(_Paced):
     """Spaces send starts ``1/rate`` apart and stops them all during a flood-control pause.
 
     Slots are counted from the previous slot rather than from "now", so a late wake-up
@@ -25,36 +61,20 @@ class Pacer:
     def __init__(
         self, rate: float, clock: Callable[[], float] = time.monotonic, catch_up: float = 0.1
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
-        self._catch_up = max(catch_up, self.interval)
-        self._clock = clock
+        super().__init__(rate, clock, catch_up)
         self._next = 0.0
-        self._paused_until = 0.0
-        self.paused_total = 0.0  # seconds spent paused, for the benchmark's accounting
-
-    @property
-    def paused_until(self) -> float:
-        return self._paused_until
 
     def pause(self, seconds: float) -> None:
         """Flood control: no send may start for ``seconds`` (pauses extend, never shrink)."""
-        now = self._clock()
-        until = now + max(seconds, 0.0)
-        if until > self._paused_until:
-            self.paused_total += until - max(self._paused_until, now)
-            self._paused_until = until
+        self._extend_pause(seconds)
         self._next = max(self._next, self._paused_until)
 
     async def acquire(self, stop: asyncio.Event | None = None) -> None:
         """Wait for the next send slot (or until ``stop`` is set: the caller checks)."""
         while True:
-            if stop is not None and stop.is_set():
+            now = await self._ready(stop)
+            if now is None:
                 return
-            now = self._clock()
-            if await sleep_out_pause(now, self._paused_until):
-                continue
             # Late by a little (a busy loop): keep the schedule. Idle for longer: start
             # afresh, so a quiet spell never turns into a burst.
             slot = self._next if now - self._next <= self._catch_up else now
@@ -76,7 +96,7 @@ class SlotStore(Protocol):
     async def pause_sending(self, key: str, until: float) -> None: ...
 
 
-class SharedPacer:
+class SharedPacer(_Paced):
     """A ``Pacer`` whose send slots come from the database, so that every worker sending
     with one bot token, in any process, keeps to one rate between them.
 
@@ -95,31 +115,18 @@ class SharedPacer:
         clock: Callable[[], float] = time.time,
         catch_up: float = 0.1,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
+        super().__init__(rate, clock, catch_up)
         self._store = store
         self._key = key
         self._block = max(1, int(rate / 5))
-        self._catch_up = max(catch_up, self.interval)
-        self._clock = clock
         self._slots: deque[float] = deque()
-        self._paused_until = 0.0
         self._writes: set[asyncio.Task[None]] = set()
-        self.paused_total = 0.0
-
-    @property
-    def paused_until(self) -> float:
-        return self._paused_until
 
     def pause(self, seconds: float) -> None:
         """Flood control: no send, here or in any worker of this key, for ``seconds``."""
-        now = self._clock()
-        until = now + max(seconds, 0.0)
-        if until <= self._paused_until:
+        until = self._extend_pause(seconds)
+        if until is None:
             return
-        self.paused_total += until - max(self._paused_until, now)
-        self._paused_until = until
         task = asyncio.ensure_future(self._store.pause_sending(self._key, until))
         self._writes.add(task)
         task.add_done_callback(self._written)
@@ -132,11 +139,9 @@ class SharedPacer:
     async def acquire(self, stop: asyncio.Event | None = None) -> None:
         """Wait for the next shared send slot (or until ``stop`` is set: the caller checks)."""
         while True:
-            if stop is not None and stop.is_set():
+            now = await self._ready(stop)
+            if now is None:
                 return
-            now = self._clock()
-            if await sleep_out_pause(now, self._paused_until):
-                continue
             # Slots that passed unused (idle, or paused meanwhile) are not made up.
             while self._slots and (
                 self._slots[0] < now - self._catch_up or self._slots[0] < self._paused_until
