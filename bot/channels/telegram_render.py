@@ -17,6 +17,7 @@ from telegram.constants import ParseMode
 
 from bot.channels import plain
 from bot.channels.plain import utf16_len
+from bot.core.labels import short
 from bot.core.models import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -122,11 +123,6 @@ def command_text(text: str, bot_username: str | None) -> str | None:
     return command + rest
 
 
-def _shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
 def inline_article(reply: Reply, result_id: str) -> InlineQueryResultArticle:
     """One shareable card. Callback buttons are left out: the card is posted in chats of
     people who may never have started the bot, and the press would reach nobody."""
@@ -135,8 +131,8 @@ def inline_article(reply: Reply, result_id: str) -> InlineQueryResultArticle:
     chunks = render_chunks(reply)
     return InlineQueryResultArticle(
         id=result_id,
-        title=_shorten(title, 256),
-        description=_shorten(reply.text, DESCRIPTION_CHARS) or None,
+        title=short(title, 256),
+        description=short(reply.text, DESCRIPTION_CHARS) or None,
         input_message_content=InputTextMessageContent(
             chunks[0] if chunks else html.escape(title, quote=False), parse_mode=ParseMode.HTML
         ),

@@ -115,12 +115,12 @@ class Engine:
                 and self._overlaps(top.item_id, today, window)
             )
             if not item_fits:
-                reply = self._events_list(today, lang, window, provinces, match.window.label)
+                reply = events.listing(self.pack, today, lang, window, provinces)
                 return Answer(reply, folded, [i.id for i in reply.items])
         elif Intent.EVENTS in wanted and (
             specific == 0 or (answered and top and top.kind == "province")
         ):
-            reply = self._events_list(today, lang, None, provinces, None)
+            reply = events.listing(self.pack, today, lang, None, provinces)
             return Answer(reply, folded, [i.id for i in reply.items])
         if not answered or top is None:
             return Answer(self._unanswered(lang), folded, [])
@@ -329,16 +329,6 @@ class Engine:
     ) -> list[tuple[Event, Occurrence]]:
         """Every event occurrence overlapping [start, end], by date."""
         return events.between(self.pack, start, end, provinces)
-
-    def _events_list(
-        self,
-        today: dt.date,
-        lang: str,
-        window: tuple[dt.date, dt.date] | None,
-        provinces: set[str],
-        label: str | None,
-    ) -> Reply:
-        return events.listing(self.pack, today, lang, window, provinces)
 
     def _lunar_today(self, today: dt.date, lang: str, tomorrow: bool) -> Reply:
         return dates.lunar_day_reply(today + dt.timedelta(days=1) if tomorrow else today, lang)

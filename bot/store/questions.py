@@ -42,7 +42,21 @@ class Questions:
         """Log one question; ``asked`` is the text as typed (shown in staff reports)."""
         folded = folded[:500]
         try:
-            await self._insert(channel, user_id, folded, lang, answered, matched, asked)
+            await self._db.write(
+                "INSERT INTO questions"
+                " (channel, user_id, folded, qkey, lang, answered, matched, asked)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    user_id,
+                    folded,
+                    question_key(folded),
+                    lang,
+                    int(answered),
+                    " ".join(matched),
+                    asked[:500] if asked else None,
+                ),
+            )
         except sqlite3.OperationalError as exc:  # locked, read-only, full: still answer
             log.warning("question log: question not logged, database refused the write: %s", exc)
             return
@@ -52,32 +66,6 @@ class Questions:
                 await self.prune(time.time())
             except Exception:  # the log is kept a little longer: not worth failing an answer
                 log.exception("question log: pruning failed")
-
-    async def _insert(
-        self,
-        channel: str,
-        user_id: str | None,
-        folded: str,
-        lang: str,
-        answered: bool,
-        matched: list[str],
-        asked: str | None,
-    ) -> None:
-        await self._db.write(
-            "INSERT INTO questions"
-            " (channel, user_id, folded, qkey, lang, answered, matched, asked)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                channel,
-                user_id,
-                folded,
-                question_key(folded),
-                lang,
-                int(answered),
-                " ".join(matched),
-                asked[:500] if asked else None,
-            ),
-        )
 
     async def prune(self, now: float, batch: int = PRUNE_BATCH) -> int:
         """Delete up to ``batch`` questions older than the retention; returns how many."""

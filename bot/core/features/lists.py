@@ -16,6 +16,7 @@ from bot.core import answers, events
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.features.fallbacks import stale_button
+from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import Page, ShowItem
 from bot.i18n import gettext as _
@@ -23,7 +24,6 @@ from bot.nlu import Intent
 
 PER_PAGE = 8
 KINDS = {"tour": "tour", "event": "event", "place": "place", "heritage": "heritage", "food": "dish"}
-LABEL_CHARS = 40
 
 
 class ListFeature:
@@ -74,7 +74,7 @@ class ListFeature:
         head = _heading(kind, where, len(found), lang)
         lines = [head, *(f"• {_line(item, turn.today, lang)}" for item in chunk)]
         rows: list[tuple[Button, ...]] = [
-            (Button(_label(i.name.get(lang)), ShowItem(i.id).pack()),) for i in chunk
+            (Button(short(i.name.get(lang)), ShowItem(i.id).pack()),) for i in chunk
         ]
         key = f"l.{kind}.{province or '-'}.{month}"
         nav = []
@@ -86,14 +86,6 @@ class ListFeature:
             rows.append(tuple(nav))
         refs = tuple(answers.item_ref(i, _next(i, turn.today)) for i in chunk)
         return Reply(text="\n".join(lines), lang=lang, items=refs, buttons=tuple(rows))
-
-
-def _label(text: str) -> str:
-    """A button label: cut at a word boundary, diacritics kept."""
-    if len(text) <= LABEL_CHARS:
-        return text
-    cut = text[: LABEL_CHARS - 1].rsplit(" ", 1)[0]
-    return cut + "…"
 
 
 def _parse_key(key: str) -> tuple[str, str | None, int] | None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from bot.content.loader import ContentPack
 from bot.content.schema import Place
 from bot.core.feature import Turn
+from bot.core.labels import short
 from bot.core.models import Button, Location, Reply
 from bot.core.payloads import ShowItem, ShowMap
 from bot.i18n import gettext as _
@@ -47,7 +48,7 @@ class NearbyFeature:
             )
         buttons = tuple(
             (
-                Button(p.name.get(lang)[:40], payload=ShowItem(p.id).pack()),
+                Button(short(p.name.get(lang)), payload=ShowItem(p.id).pack()),
                 Button(_("Show on map"), payload=ShowMap(p.id).pack()),
             )
             for _km, p in places[:NEAREST]

@@ -7,6 +7,7 @@ from bot.content.schema import Tour
 from bot.core import answers
 from bot.core.engine import Engine
 from bot.core.feature import Turn
+from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import ShowItem
 from bot.i18n import gettext as _
@@ -71,13 +72,7 @@ class TripFeature:
             lines.append(f"• {tour.name.get(lang)} ({length})")
         lines.append(_("Tap one for its programme, or ask for a festival to time it with."))
         buttons = tuple(
-            (Button(_short(t.name.get(lang)), payload=ShowItem(t.id).pack()),) for t in ranked
+            (Button(short(t.name.get(lang)), payload=ShowItem(t.id).pack()),) for t in ranked
         )
         refs = tuple(answers.item_ref(t) for t in ranked)
         return [Reply(text="\n".join(lines), lang=lang, items=refs, buttons=buttons)]
-
-
-def _short(text: str, limit: int = 40) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
