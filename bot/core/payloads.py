@@ -180,3 +180,17 @@ class Page(Payload):
     prefix: ClassVar[str] = "pg"
     key: str
     page: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AskHuman(Payload):
+    """The visitor asks for a person from the tourism office (see ``bot.handoff``)."""
+
+    prefix: ClassVar[str] = "hp"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BackToBot(Payload):
+    """The visitor ends their conversation with staff: the bot answers again."""
+
+    prefix: ClassVar[str] = "hb"
