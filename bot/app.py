@@ -116,6 +116,32 @@ def staff_feature(broadcasting: Broadcasting, settings: Settings) -> Feature:
     return StaffFeature(b.service, b.staff_store, b.reports, settings.staff_ids)
 
 
+def handoff_features(
+    settings: Settings, db: Db, broadcasting: Broadcasting, staff: Feature
+) -> tuple[list[Feature], list[Feature]]:
+    """(raw, visitor) features of the handoff to staff: the staff chat and the routing of
+    visitors talking to a person come before anything else; asking for a person is the
+    first visitor feature. Empty without a staff chat (``TOURBOT_STAFF_CHAT_ID``)."""
+    if settings.staff_chat_id is None:
+        return [], []
+    from bot.handoff.hours import StaffHours
+    from bot.handoff.staff_chat import StaffChatFeature
+    from bot.handoff.visitor import HandoffDesk, HandoffRequest, HandoffRouting
+    from bot.staff.handler import StaffFeature
+    from bot.store.handoffs import Handoffs
+
+    hours = StaffHours.parse(settings.staff_hours, settings.staff_days, settings.timezone)
+    desk = HandoffDesk(Handoffs(db), hours, settings.handoff_wait_minutes, settings.default_lang)
+    assert isinstance(staff, StaffFeature)
+    store = broadcasting.staff_store
+
+    async def audit(channel: str, user_id: str, action: str, allowed: bool) -> None:
+        await store.audit(channel, user_id, action, allowed=allowed)
+
+    chat = StaffChatFeature(desk, settings.staff_chat_id, staff.is_staff, audit)
+    return [chat, HandoffRouting(desk)], [HandoffRequest(desk)]
+
+
 def build_dispatcher(
     engine: Engine,
     users: Users,
@@ -124,13 +150,21 @@ def build_dispatcher(
     default_lang: str,
     staff: Feature | None = None,
     dialogue_ttl: float = DIALOGUE_TTL,
+    handoff: tuple[list[Feature], list[Feature]] = ([], []),
 ) -> Dispatcher:
-    """The conversation: staff first (a forged staff button is refused, not answered),
-    then the visitor features."""
+    """The conversation: the staff chat, staff commands (a forged staff button is
+    refused, not answered) and visitors talking to a person first, then the visitor
+    features."""
     dialogues = DialogueKeeper(users, dialogue_ttl)
-    features = visitor_features(engine, users, questions, dialogues)
-    if staff is not None:
-        features.insert(0, staff)
+    raw, requests = handoff
+    staff_chat, routing = raw[:1], raw[1:]
+    features = [
+        *staff_chat,
+        *([staff] if staff is not None else []),
+        *routing,
+        *requests,
+        *visitor_features(engine, users, questions, dialogues, offer_person=bool(requests)),
+    ]
     cards = InlineCards(engine, today)
     nlu = understanding(engine)
     return Dispatcher(
@@ -154,7 +188,11 @@ def understanding(engine: Engine) -> Callable[[], Understanding]:
 
 
 def visitor_features(
-    engine: Engine, users: Users, questions: Questions, dialogues: DialogueKeeper
+    engine: Engine,
+    users: Users,
+    questions: Questions,
+    dialogues: DialogueKeeper,
+    offer_person: bool = False,
 ) -> list[Feature]:
     """The visitor side of the conversation, in the order the dispatcher asks them:
     commands and buttons first, then fallbacks, then answering a question."""
@@ -162,7 +200,7 @@ def visitor_features(
     def pack() -> ContentPack:
         return engine.pack  # read per message: a reload swaps the pack
 
-    answer = AnswerFeature(engine, users, questions)
+    answer = AnswerFeature(engine, users, questions, offer_person)
     nearby = NearbyFeature(pack)
     subscriptions = SubscriptionFeature(users, pack)
     return [
@@ -229,8 +267,18 @@ async def build_app(
     engine = Engine(pack, index, docs, settings.default_lang)
     today = today or clock(settings.timezone)
     staff = staff_feature(outbox, settings) if outbox is not None else None
+    handoff: tuple[list[Feature], list[Feature]] = ([], [])
+    if outbox is not None and staff is not None:
+        handoff = handoff_features(settings, db, outbox, staff)
     dispatcher = build_dispatcher(
-        engine, users, questions, today, settings.default_lang, staff, settings.dialogue_ttl
+        engine,
+        users,
+        questions,
+        today,
+        settings.default_lang,
+        staff,
+        settings.dialogue_ttl,
+        handoff,
     )
     return App(settings, db, users, questions, docs, content, engine, dispatcher, outbox)
 

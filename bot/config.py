@@ -32,6 +32,15 @@ class Settings(BaseSettings):
         default=frozenset(), alias="TOURBOT_STAFF_IDS"
     )
 
+    # Handoff to a person (bot/handoff/): the Telegram staff chat (a supergroup, with forum
+    # topics preferably), when staff answer, the wait the office promises, and the quiet
+    # period after which the bot answers again.
+    staff_chat_id: int | None = Field(default=None, alias="TOURBOT_STAFF_CHAT_ID")
+    staff_hours: str = Field(default="08:00-17:00", alias="TOURBOT_STAFF_HOURS")
+    staff_days: str = Field(default="mon-fri", alias="TOURBOT_STAFF_DAYS")
+    handoff_wait_minutes: int = Field(default=15, gt=0, alias="TOURBOT_HANDOFF_WAIT_MINUTES")
+    handoff_quiet_minutes: float = Field(default=30.0, gt=0, alias="TOURBOT_HANDOFF_QUIET_MINUTES")
+
     telegram_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_base_url: str = Field(
         default="https://api.telegram.org/bot", alias="TOURBOT_TELEGRAM_BASE_URL"

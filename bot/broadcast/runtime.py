@@ -84,6 +84,10 @@ class Broadcasting:
         if close is not None:
             self._closers.append(close)
 
+    def on_close(self, close: Callable[[], Awaitable[None]]) -> None:
+        """Run ``close`` when the broadcasting closes (a connection it does not use)."""
+        self._closers.append(close)
+
     def worker(self) -> OutboxWorker:
         config = self.config
         reminders = Reminders(

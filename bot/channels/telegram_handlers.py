@@ -9,7 +9,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Update, User
+from telegram import BotCommand, CallbackQuery, Message, Update, User
 from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.channels.telegram_render import command_text, inline_results
@@ -27,6 +27,7 @@ Context = ContextTypes.DEFAULT_TYPE
 CHANNEL = "telegram"
 INLINE_LIMIT = 10
 INLINE_CACHE_SECONDS = 30
+TOAST_CHARS = 200  # Telegram's limit for a callback answer's text
 PROFILE_LANGS = ("vi", "en")
 
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -70,12 +71,15 @@ class TelegramChannel:
         text: str | None = None,
         location: Location | None = None,
     ) -> None:
-        user, chat = update.effective_user, update.effective_chat
+        user, chat, message = update.effective_user, update.effective_chat, update.message
         if user is None or chat is None:
             return
-        inbound = _inbound(user, chat.id, text=text, location=location)
+        thread, reply_to = _place(message)
+        inbound = _inbound(
+            user, chat.id, text=text, location=location, thread_id=thread, reply_to=reply_to
+        )
         replies = await self._conversation.handle(inbound)
-        await self._sender.send_replies(context.bot, chat.id, str(user.id), replies)
+        await self._sender.send_replies(context.bot, chat.id, str(user.id), replies, thread)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Text and every /command: the core parses commands from the text."""
@@ -128,18 +132,24 @@ class TelegramChannel:
             return
         # A button under an inline message comes without a chat: answer the user privately.
         chat_id = update.effective_chat.id if update.effective_chat else user.id
-        inbound = _inbound(user, chat_id, payload=query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        thread, _reply_to = _place(message)
+        inbound = _inbound(user, chat_id, payload=query.data, thread_id=thread)
         try:
             replies = await self._conversation.handle(inbound)
         except Exception:
             await self._answer(query, None)  # the error handler apologises in the chat
             raise
-        if replies:
+        toasts = [r for r in replies if r.toast]
+        replies = [r for r in replies if not r.toast]
+        if toasts:
+            await self._answer(query, toasts[0].text[:TOAST_CHARS])
+        elif replies:
             await self._answer(query, None)
         else:
             with use_lang(self._lang(user)):
                 await self._answer(query, _("Got it."))
-        await self._sender.send_replies(context.bot, chat_id, str(user.id), replies)
+        await self._sender.send_replies(context.bot, chat_id, str(user.id), replies, thread)
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         await self._sender.call("answerCallbackQuery", partial(query.answer, text=text))
@@ -208,6 +218,15 @@ class TelegramChannel:
         await asyncio.gather(*calls)
 
 
+def _place(message: Message | None) -> tuple[str | None, str | None]:
+    """(forum topic, the message replied to) of a message, as strings; Nones elsewhere."""
+    if message is None:
+        return None, None
+    thread = str(message.message_thread_id) if message.is_topic_message else None
+    replied = message.reply_to_message
+    return thread, str(replied.message_id) if replied is not None else None
+
+
 def _inbound(
     user: User,
     chat_id: int,
@@ -215,6 +234,8 @@ def _inbound(
     text: str | None = None,
     payload: str | None = None,
     location: Location | None = None,
+    thread_id: str | None = None,
+    reply_to: str | None = None,
 ) -> Inbound:
     return Inbound(
         channel=CHANNEL,
@@ -225,4 +246,6 @@ def _inbound(
         location=location,
         language_hint=normalize_lang(user.language_code),
         display_name=user.first_name,
+        thread_id=thread_id,
+        reply_to=reply_to,
     )

@@ -77,11 +77,12 @@ class TelegramSender:
             await self._start()
             await self._bot.send_message(int(user.user_id), text)
         except Exception as exc:  # every platform error becomes an outcome
-            return _outcome(exc, user.user_id)
+            return outcome_of(exc, user.user_id)
         return Outcome.sent()
 
 
-def _outcome(exc: Exception, chat_id: str) -> Outcome:
+def outcome_of(exc: Exception, chat_id: str) -> Outcome:
+    """The outcome a PTB error stands for (raises what is not a PTB error)."""
     # Specific classes first: BadRequest and TimedOut subclass NetworkError.
     if isinstance(exc, RetryAfter):
         return Outcome.retry_after(retry_after_seconds(exc))

@@ -154,16 +154,24 @@ class ReplySender:
             )
 
     async def send_replies(
-        self, bot: Bot, chat_id: int, user_id: str, replies: Sequence[Reply]
+        self,
+        bot: Bot,
+        chat_id: int,
+        user_id: str,
+        replies: Sequence[Reply],
+        thread: str | None = None,
     ) -> None:
-        """Send every reply in order; stop at the first ``Forbidden``."""
+        """Send every reply in order (into forum topic ``thread`` if given); stop at the
+        first ``Forbidden``."""
         try:
             for reply in replies:
-                await self._send_reply(bot, chat_id, user_id, reply)
+                await self._send_reply(bot, chat_id, user_id, reply, thread)
         except RecipientGone:
             return
 
-    async def _send_reply(self, bot: Bot, chat_id: int, user_id: str, reply: Reply) -> None:
+    async def _send_reply(
+        self, bot: Bot, chat_id: int, user_id: str, reply: Reply, thread: str | None
+    ) -> None:
         # Plain JSON parameters and answers: ``bot.send_message`` would build PTB objects
         # for the keyboard and, from the answer, a Message that nobody reads (~15% of the
         # loop thread's CPU per update in bench/telegram_e2e.py).
@@ -184,6 +192,8 @@ class ReplySender:
                 "parse_mode": ParseMode.HTML.value,
                 "reply_markup": markup if last else None,
             }
+            if thread is not None:
+                params["message_thread_id"] = int(thread)
             send = partial(_post, bot, "sendMessage", params)
             await self.call("sendMessage", send, chat_id=chat_id, user_id=user_id)
         venue = reply.venue

@@ -21,6 +21,7 @@ from bot.core.outbound import Sender
 if TYPE_CHECKING:
     from bot.app import App
     from bot.coreproc.supervisor import CoreProcess
+    from bot.handoff.relay import Relay
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,27 @@ async def _closing(sender: Sender, stop: asyncio.Event) -> None:
         await sender.close()
 
 
+def _handoff_relay(app: App, senders: list[Sender], channels: list[str]) -> Relay | None:
+    """The relay of conversations handed to staff, when a staff chat is set."""
+    settings = app.settings
+    if settings.staff_chat_id is None or app.broadcasting is None:
+        return None
+    from bot.channels.telegram_desk import TelegramDesk
+    from bot.handoff.relay import Relay
+    from bot.store.handoffs import Handoffs
+
+    desk = None
+    if settings.telegram_token is not None and "telegram" in channels:
+        desk = TelegramDesk(settings)
+        app.broadcasting.on_close(desk.close)
+    else:
+        # Staff write from Telegram: without it their replies cannot come in.
+        log.warning("TOURBOT_STAFF_CHAT_ID is set but Telegram is not served: no staff chat")
+    by_channel = {sender.channel: sender for sender in senders}
+    quiet = settings.handoff_quiet_minutes * 60.0
+    return Relay(Handoffs(app.broadcasting.db), desk, by_channel, settings.default_lang, quiet)
+
+
 async def serve(settings: Settings, channels: list[str], webhooks: set[str] | bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
@@ -144,6 +166,9 @@ async def serve(settings: Settings, channels: list[str], webhooks: set[str] | bo
             if app.broadcasting is not None:
                 # Announcements and reminders, including those written by the CLI.
                 group.create_task(app.broadcasting.run(stop))
+            relay = _handoff_relay(app, senders, channels)
+            if relay is not None:
+                group.create_task(relay.run(stop))
             log.info("serving %s", ", ".join(channels))
     finally:
         try:

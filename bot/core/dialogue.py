@@ -26,20 +26,27 @@ log = logging.getLogger(__name__)
 
 CACHED_CHATS = 10_000
 FLUSH_DELAY = 0.2  # seconds: changes within this window go out in one transaction
+KEPT_TURNS = 4  # exchanges kept for staff, each side cut to TURN_CHARS
+TURN_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
 class DialogueState:
     """``subject``: ids of the items the last content reply was about (first = main);
     ``options``: the payloads of the buttons last offered, in the order they are numbered;
-    ``at``: when it was last changed (epoch seconds)."""
+    ``at``: when it was last changed (epoch seconds); ``turns``: the last few exchanges
+    as (what the visitor wrote, the start of the answer), shown to staff on a handoff."""
 
     subject: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
     at: float = 0.0
+    turns: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> str:
-        return json.dumps({"s": list(self.subject), "o": list(self.options), "t": self.at})
+        data = {"s": list(self.subject), "o": list(self.options), "t": self.at}
+        if self.turns:
+            data["h"] = [list(t) for t in self.turns]
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, raw: str | None) -> DialogueState:
@@ -51,20 +58,26 @@ class DialogueState:
                 tuple(str(s) for s in data.get("s", ())),
                 tuple(str(o) for o in data.get("o", ())),
                 float(data.get("t", 0.0)),
+                tuple((str(a), str(b)) for a, b in data.get("h", ())),
             )
         except (ValueError, TypeError, AttributeError):
             return cls()  # a damaged state is no state, never a failed message
 
-    def after(self, replies: Sequence[Reply], now: float) -> DialogueState:
+    def after(self, replies: Sequence[Reply], now: float, asked: str = "") -> DialogueState:
         """The state once ``replies`` are sent: the first reply about items sets the
-        subject; every payload button, numbered across the replies, is an option."""
+        subject; every payload button, numbered across the replies, is an option; a
+        typed message (``asked``) and the answer's first line join the last turns."""
         subject = self.subject
         for reply in replies:
             if reply.items and reply.answered:
                 subject = tuple(i.id for i in reply.items)
                 break
         options = tuple(b.payload for r in replies for row in r.buttons for b in row if b.payload)
-        return DialogueState(subject, options, now)
+        turns = self.turns
+        if asked:
+            answer = replies[0].text.strip().split("\n", 1)[0] if replies else ""
+            turns = (*turns, (asked[:TURN_CHARS], answer[:TURN_CHARS]))[-KEPT_TURNS:]
+        return DialogueState(subject, options, now, turns)
 
 
 class DialogueKeeper:

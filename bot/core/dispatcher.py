@@ -68,7 +68,8 @@ class Dispatcher:
             rest = [f for f in self.features if not getattr(f, "raw", False)]
             replies = await self._dispatch(understood, rest) or []
         if replies:
-            self.dialogues.update(user, state.after(replies, self._clock()))
+            asked = (msg.text or "").strip() if msg.payload is None else ""
+            self.dialogues.update(user, state.after(replies, self._clock(), asked))
         return replies
 
     async def _understood(self, turn: Turn) -> Turn | Reply:

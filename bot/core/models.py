@@ -17,7 +17,8 @@ class Inbound:
     """One message from a user, whatever the platform.
 
     ``payload`` is set when the user pressed a button (compact ASCII, <= 64 bytes);
-    ``text`` when they typed; ``location`` when they shared one.
+    ``text`` when they typed; ``location`` when they shared one. In a group with forum
+    topics ``thread_id`` is the topic; ``reply_to`` is the message this one answers.
     """
 
     channel: str
@@ -28,6 +29,8 @@ class Inbound:
     location: Location | None = None
     language_hint: str | None = None
     display_name: str | None = None
+    thread_id: str | None = None
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,8 @@ class Reply:
     """What the bot says back. Adapters decide markup, splitting and keyboards.
 
     ``text`` is plain text (adapters escape it); ``title`` is an optional heading the
-    adapter may set in bold.
+    adapter may set in bold. A ``toast`` reply to a button press is shown as the button's
+    short notice where the platform has one (Telegram), not as a message.
     """
 
     text: str
@@ -94,4 +98,5 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     venue: Venue | None = None
     image: Image | None = None
+    toast: bool = False
     extras: dict[str, str] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item
 from bot.core import answers
 from bot.core.models import Button, Reply
-from bot.core.payloads import Menu
+from bot.core.payloads import AskHuman, Menu
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
 
@@ -29,6 +29,11 @@ def menu_buttons() -> tuple[tuple[Button, ...], ...]:
             Button(_("Places"), payload=Menu("places").pack()),
         ),
     )
+
+
+def person_button() -> Button:
+    """The button that offers a person of the tourism office (``bot.handoff``)."""
+    return Button(_("Talk to a person"), payload=AskHuman().pack())
 
 
 def item_answer(pack: ContentPack, item: Item, today: dt.date, lang: str) -> Reply:

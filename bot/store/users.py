@@ -21,6 +21,7 @@ class User:
     lang_explicit: bool
     blocked: bool
     dialogue: str | None = None  # the chat's dialogue state, as JSON (bot.core.dialogue)
+    handoff: int | None = None  # the id of the conversation staff have (bot.handoff)
 
 
 class Users:
@@ -53,22 +54,22 @@ class Users:
                 last_seen = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
                 blocked = 0,
                 lang = COALESCE(users.lang, excluded.lang)
-            RETURNING channel, user_id, lang, lang_explicit, blocked, dialogue
+            RETURNING channel, user_id, lang, lang_explicit, blocked, dialogue, handoff
             """,
             (channel, user_id, lang_hint),
         )
         assert row is not None  # an upsert with RETURNING always returns its row
-        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
 
     async def get(self, channel: str, user_id: str) -> User | None:
         row = await self._db.one(
-            "SELECT channel, user_id, lang, lang_explicit, blocked, dialogue FROM users"
+            "SELECT channel, user_id, lang, lang_explicit, blocked, dialogue, handoff FROM users"
             " WHERE channel = ? AND user_id = ?",
             (channel, user_id),
         )
         if row is None:
             return None
-        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
+        return User(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5], row[6])
 
     async def set_lang(self, channel: str, user_id: str, lang: str, explicit: bool) -> None:
         """Remember a language; an explicit choice (/language) is never overridden by a
@@ -134,12 +135,13 @@ class Users:
             )
 
     async def forget(self, channel: str, user_id: str) -> None:
-        """Delete everything stored about a user: their row, subscriptions, questions and
-        refused staff attempts (kept under a pseudonym); then checkpoint the write-ahead
-        log, which would otherwise hold the deleted rows until its next checkpoint."""
+        """Delete everything stored about a user: their row, subscriptions, questions,
+        conversations with staff (messages included) and refused staff attempts (kept
+        under a pseudonym); then checkpoint the write-ahead log, which would otherwise
+        hold the deleted rows until its next checkpoint."""
         alias = pseudonym(await database_salt(self._db), channel, user_id)
         async with self._db.tx() as conn:
-            for table in ("questions", "subscriptions", "users"):
+            for table in ("questions", "subscriptions", "handoffs", "users"):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND user_id = ?", (channel, user_id)
                 )

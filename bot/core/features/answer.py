@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from bot.core.dialogue import resolve
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.models import Reply
-from bot.core.replies import item_answer
+from bot.core.replies import item_answer, person_button
 from bot.store.questions import Questions
 from bot.store.users import Users
 from bot.text.fold import tokens
@@ -22,10 +23,13 @@ CHAT_FILLERS = frozenset("ad admin vay z nhe nha nhi oi a ak ah ha hihi hic ban 
 class AnswerFeature:
     """The last feature: it claims every text message no other feature wanted."""
 
-    def __init__(self, engine: Engine, users: Users, questions: Questions) -> None:
+    def __init__(
+        self, engine: Engine, users: Users, questions: Questions, offer_person: bool = False
+    ) -> None:
         self._engine = engine
         self._users = users
         self._questions = questions
+        self._offer_person = offer_person  # staff take conversations (bot.handoff)
 
     async def claims(self, turn: Turn) -> bool:
         return turn.msg.payload is None
@@ -48,6 +52,11 @@ class AnswerFeature:
             if about[0].answered:
                 replies = about
         await self._log(turn, replies[0])
+        if self._offer_person and not replies[0].answered:
+            # Not in the content: a person may know. Offered under the bot's own answer.
+            first = replies[0]
+            buttons = (*first.buttons, (person_button(),))
+            replies = [dataclasses.replace(first, buttons=buttons), *replies[1:]]
         return replies
 
     def _plain(self, turn: Turn) -> str | None:
