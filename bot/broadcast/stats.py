@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.store.handoffs import HandoffCounts
 from bot.store.reports import DeliveryRow, QuestionGroup, QuestionRow, Reports, UserCounts
 from bot.text.question_key import question_key
 
@@ -23,6 +24,7 @@ class StaffStats:
     top_questions: list[QuestionGroup]
     top_unanswered: list[QuestionGroup]
     per_day: list[tuple[dt.date, int, int]]  # (local date, answered, unanswered), every day
+    handoffs: HandoffCounts | None = None
 
 
 def group_questions(
@@ -92,6 +94,7 @@ async def collect(
         top_questions=await reports.question_groups(since, limit=top),
         top_unanswered=await reports.question_groups(since, unanswered_only=True, limit=top),
         per_day=filled,
+        handoffs=await reports.handoffs(now - days * 86400),
     )
 
 

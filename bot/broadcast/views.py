@@ -7,6 +7,7 @@ from bot.broadcast.stats import StaffStats
 from bot.content.loader import ContentPack
 from bot.i18n import current_lang
 from bot.i18n import gettext as _
+from bot.store.handoffs import HandoffCounts
 from bot.store.outbox import Announcement, Progress
 from bot.store.reports import QuestionGroup
 
@@ -121,6 +122,17 @@ def _questions(groups: list[QuestionGroup], unanswered: bool) -> list[str]:
     return lines or [_("(none)")]
 
 
+def handoffs_line(counts: HandoffCounts) -> str:
+    """Conversations handed to staff, and how long visitors waited for a first reply."""
+    line = _(
+        "Conversations with staff: {total} ({open} waiting, {claimed} with staff, {closed} closed)."
+    ).format(total=counts.total, open=counts.open, claimed=counts.claimed, closed=counts.closed)
+    if counts.median_first_reply is not None:
+        minutes = max(1, round(counts.median_first_reply / 60))
+        line += " " + _("Median wait for a first reply: {minutes} min.").format(minutes=minutes)
+    return line
+
+
 def stats_text(stats: StaffStats, pack: ContentPack) -> str:
     u = stats.users
     lines = [
@@ -150,6 +162,8 @@ def stats_text(stats: StaffStats, pack: ContentPack) -> str:
         lines.append(f"• {line}" + (f" — {reasons}" if reasons else ""))
     if not stats.deliveries:
         lines.append(_("(none)"))
+    if stats.handoffs is not None and stats.handoffs.total:
+        lines += ["", handoffs_line(stats.handoffs)]
     lines += ["", _("Top questions:"), *_questions(stats.top_questions, False)]
     lines += [
         "",

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "bot.cli.run",
     "bot.cli.links",
     "bot.cli.staff",
+    "bot.cli.handoff",
 )
 
 Handler = Callable[[Settings, argparse.Namespace], int]

@@ -8,7 +8,7 @@ import logging
 import signal
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot import service
 from bot.channels.registry import CHANNELS as REGISTERED
@@ -95,6 +95,21 @@ async def _closing(sender: Sender, stop: asyncio.Event) -> None:
         await sender.close()
 
 
+def _background(app: App, senders: list[Sender], channels: list[str]) -> list[Runnable]:
+    """What runs beside the channels until ``stop``."""
+    works: list[Runnable] = []
+    if app.broadcasting is not None:
+        works.append(app.broadcasting)
+    relay = _handoff_relay(app, senders, channels)
+    if relay is not None:
+        works.append(relay)
+    return works
+
+
+class Runnable(Protocol):
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
 def _handoff_relay(app: App, senders: list[Sender], channels: list[str]) -> Relay | None:
     """The relay of conversations handed to staff, when a staff chat is set."""
     settings = app.settings
@@ -163,12 +178,10 @@ async def serve(settings: Settings, channels: list[str], webhooks: set[str] | bo
                 ctx = Serving(settings, conversation, app.db, name in webhooks)
                 serve_one = partial(channel_module(name).serve_channel, ctx, sender, stop)
                 group.create_task(keep_serving(name, serve_one, stop))
-            if app.broadcasting is not None:
-                # Announcements and reminders, including those written by the CLI.
-                group.create_task(app.broadcasting.run(stop))
-            relay = _handoff_relay(app, senders, channels)
-            if relay is not None:
-                group.create_task(relay.run(stop))
+            # Announcements and reminders (including those written by the CLI), and the
+            # messages of conversations handed to staff.
+            for work in _background(app, senders, channels):
+                group.create_task(work.run(stop))
             log.info("serving %s", ", ".join(channels))
     finally:
         try:

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.store.handoffs import HandoffCounts, Handoffs
 from bot.text.question_key import question_key
 
 # Rows logged before question keys were stored get theirs this many at a time.
@@ -92,6 +93,10 @@ class Reports:
 
     def __init__(self, db: Db) -> None:
         self._db = db
+
+    async def handoffs(self, since: float) -> HandoffCounts:
+        """Conversations handed to staff since ``since`` (epoch seconds)."""
+        return await Handoffs(self._db).counts(since)
 
     async def users(self, since: str) -> UserCounts:
         row = await self._db.one(

@@ -120,14 +120,24 @@ class FakeTelegram(BotApiFake[Call, Fault]):
         language_code: str | None = "en",
         chat_id: int | None = None,
         location: tuple[float, float] | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """An update dict (not queued): for ``push`` or a webhook POST."""
+        """An update dict (not queued): for ``push`` or a webhook POST. ``thread_id``
+        puts the message in a forum topic; ``reply_to`` makes it a reply to that message."""
+        chat = self._chat(chat_id if chat_id is not None else user_id)
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": self._chat(chat_id if chat_id is not None else user_id),
+            "chat": chat,
             "from": self.user(user_id, language_code),
         }
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+            reply_to = reply_to or thread_id  # a topic's messages answer its first one
+        if reply_to is not None:
+            message["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": chat}
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
@@ -179,7 +189,10 @@ class FakeTelegram(BotApiFake[Call, Fault]):
         language_code: str | None = "en",
         with_message: bool = True,
         game_short_name: str | None = None,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
     ) -> int:
+        """A button press (under a message of ``chat_id``, in topic ``thread_id``)."""
         query: dict[str, Any] = {
             "id": str(next(self._ids)),
             "from": self.user(user_id, language_code),
@@ -193,10 +206,12 @@ class FakeTelegram(BotApiFake[Call, Fault]):
             query["message"] = {
                 "message_id": next(self._message_ids),
                 "date": int(time.time()),
-                "chat": self._chat(user_id),
+                "chat": self._chat(chat_id if chat_id is not None else user_id),
                 "from": BOT_USER,
                 "text": "menu",
             }
+            if thread_id is not None:
+                query["message"] |= {"message_thread_id": thread_id, "is_topic_message": True}
         else:
             query["inline_message_id"] = f"inline{user_id}"
         return self.push({"callback_query": query})
@@ -298,6 +313,9 @@ class FakeTelegram(BotApiFake[Call, Fault]):
             return BOT_USER
         if method == "sendMessage":
             return self._message(params, text=params.get("text", ""))
+        if method == "createForumTopic":
+            thread = next(self._message_ids)  # a topic's id is its first message's
+            return {"message_thread_id": thread, "name": params["name"], "icon_color": 7322096}
         if method == "sendVenue":
             location = {"latitude": params["latitude"], "longitude": params["longitude"]}
             venue = {"location": location, "title": params["title"], "address": params["address"]}
