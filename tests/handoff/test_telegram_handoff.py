@@ -70,7 +70,7 @@ async def test_take_reply_close_then_the_bot_answers_again(desk: Desk) -> None:
     assert len(to_visitor(desk)) == before  # the bot keeps quiet while a person is on
 
     fake.push_callback(STAFF, "hc:1", chat_id=STAFF_CHAT, thread_id=thread)
-    (taken,) = await fake.wait_for("answerCallbackQuery", lambda c: "Bạn đã nhận" in c.text)
+    await fake.wait_for("answerCallbackQuery", lambda c: "Bạn đã nhận" in c.text)
     await fake.wait_for("sendMessage", in_chat(VISITOR, "đã tham gia"))
     fake.push_message(STAFF, "Vé vào cửa miễn phí ạ.", chat_id=STAFF_CHAT, thread_id=thread)
     await fake.wait_for("sendMessage", in_chat(VISITOR, "Phòng du lịch: Vé vào cửa miễn phí ạ."))
