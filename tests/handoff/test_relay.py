@@ -1,0 +1,77 @@
+"""The relay under platform rules and failures: Zalo OA's messaging window, a Bot API
+outage (order kept, nothing lost)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.channels.zalo_oa_api import ZaloOaSender
+from bot.store.db import connect
+from tests.channels.test_zalo_oa import FAST as OA_FAST
+from tests.channels.test_zalo_oa import oa_settings
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_oa_api import FakeZaloOa
+from tests.handoff.conftest import STAFF, STAFF_CHAT, in_chat, running_desk, text
+
+pytestmark = pytest.mark.usefixtures("catalogs")
+DAY = 86400.0
+
+
+async def test_zalo_oa_window_is_told_to_staff(tmp_path: Path, fake: FakeTelegram) -> None:
+    async with FakeZaloOa() as oa:
+        db = await connect(tmp_path / "tourbot.sqlite3")  # the bot's file, as `run` shares it
+        sender = ZaloOaSender.create(oa_settings(oa), db, tuning=OA_FAST)
+        try:
+            async with running_desk(tmp_path, fake, {"zalo-oa": sender}) as desk:
+                now = time.time()
+                for user, silent in (("old", 8 * DAY), ("quiet", 3 * DAY)):
+                    handoff, _new = await desk.handoffs.open("zalo-oa", user, "vi", "?", "", now)
+                    await desk.app.db.write(
+                        "UPDATE handoffs SET visitor_at = ? WHERE id = ?",
+                        (now - silent, handoff.id),
+                    )
+                    await desk.handoffs.add(handoff.id, "out", f"Phòng du lịch: chào {user}", now)
+                await fake.wait_for("sendMessage", in_chat(STAFF_CHAT, "hơn 7 ngày"))
+                await fake.wait_for("sendMessage", in_chat(STAFF_CHAT, "có thể tính phí"))
+                sent = await oa.wait_sent(lambda s: s.user_id == "quiet")
+                assert [s.text for s in sent] == ["Phòng du lịch: chào quiet"]
+                assert oa.texts("old") == []
+                (skipped,) = [m for m in await desk.handoffs.transcript(1) if m.direction == "out"]
+                assert skipped.status == "skipped"
+        finally:
+            await sender.close()
+            await db.close()
+
+
+async def test_an_outage_delays_messages_but_keeps_them_in_order(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    visitor = 702
+    async with running_desk(tmp_path, fake) as desk:
+        fake.push_message(visitor, "talk to a person", language_code="en")
+        (card,) = await desk.card()
+        thread = card.params["message_thread_id"]
+        fake.outage(1.5)
+        for word in ("one", "two", "three"):
+            fake.push_message(visitor, word)
+        fake.push_message(STAFF, "first", chat_id=STAFF_CHAT, thread_id=thread)
+        fake.push_message(STAFF, "second", chat_id=STAFF_CHAT, thread_id=thread)
+        relayed = await fake.wait_for(
+            "sendMessage",
+            lambda c: c.status == 200 and c.chat_id == STAFF_CHAT and "👤" in text(c),
+            count=3,
+            timeout=15,
+        )
+        assert [text(c) for c in relayed] == ["👤 one", "👤 two", "👤 three"]
+        replies = await fake.wait_for(
+            "sendMessage",
+            lambda c: c.status == 200 and c.chat_id == visitor and "Tourism office" in text(c),
+            count=2,
+            timeout=15,
+        )
+        assert [text(c) for c in replies] == ["Tourism office: first", "Tourism office: second"]
+        failed = [c for c in fake.calls_of("sendMessage") if c.status == 502]
+        assert failed  # the outage did hit the relay
