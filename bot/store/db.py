@@ -4,6 +4,7 @@ and ``Db``, the one way the repositories use a connection."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -140,8 +141,13 @@ async def connect(path: Path | str) -> Db:
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
         # The file is a secret (Zalo OA tokens, who wrote what): readable by its owner
-        # only. SQLite gives its -wal and -shm files the same mode.
-        os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
+        # only. SQLite gives its -wal and -shm files the same mode. Only a new file is
+        # opened here: closing a descriptor of a file releases every POSIX lock this
+        # process holds on it, SQLite's included, and another process then takes itself
+        # for the last connection and deletes the write-ahead log that this one still
+        # writes to (sqlite.org/howtocorrupt.html, 2.2).
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(file, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     # isolation_level=None: autocommit; transactions are only the explicit ones of Db.tx.
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     conn.row_factory = aiosqlite.Row
