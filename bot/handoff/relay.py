@@ -142,9 +142,17 @@ class Relay:
                 self._tuning.max_backoff, self._tuning.backoff * 2**message.attempts
             )
             await self._handoffs.retry_later(message.id, now + delay, outcome.reason)
+            log.info(
+                "handoff %d: message %d retried in %.1f s: %s",
+                handoff.id,
+                message.id,
+                delay,
+                outcome.reason,
+            )
             return True
         if outcome.kind == "sent":
             await self._handoffs.done(message.id, "sent", now, staff_message_id=copy)
+            log.info("handoff %d: %s message %d sent", handoff.id, message.direction, message.id)
             return False
         status = "skipped" if outcome.kind == "skipped" else "failed"
         await self._handoffs.done(message.id, status, now, outcome.reason)

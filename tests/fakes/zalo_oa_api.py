@@ -62,6 +62,7 @@ class FakeZaloOa(LoopbackServer):
         self._faults: dict[str, list[int]] = {}
         self._counter = itertools.count(1)
         self._changed = asyncio.Event()
+        self._down = False
         super().__init__()
 
     def routes(self, app: web.Application) -> None:
@@ -76,6 +77,10 @@ class FakeZaloOa(LoopbackServer):
     def expire_access_token(self) -> None:
         """The current access token stops working (as after its 25 hours)."""
         self.access_token = None
+
+    def down(self, on: bool = True) -> None:
+        """While down, every send is answered HTTP 503 (an outage of the OpenAPI)."""
+        self._down = on
 
     def fail_user(self, user_id: str, *errors: int) -> None:
         """Answer the next sends to ``user_id`` with these error codes, in order."""
@@ -159,6 +164,8 @@ class FakeZaloOa(LoopbackServer):
     # -- HTTP --------------------------------------------------------------------------
     async def _send(self, request: web.Request) -> web.Response:
         self.cs_calls += 1
+        if self._down:
+            return web.Response(status=503, text="Service Unavailable")
         token = request.headers.get("access_token")
         if not token or token != self.access_token:
             return _zalo(-216, "Access token is invalid")
