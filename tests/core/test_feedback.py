@@ -4,8 +4,6 @@ Real app, real SQLite file; nothing patched."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.app import App, understanding
 from bot.core.dialogue import DialogueState
 from bot.core.feature import Turn
@@ -67,20 +65,18 @@ async def test_vietnamese_answers_ask_in_vietnamese(app: App) -> None:
     assert [b.label for b in reply.buttons[-1]] == ["👍 Hữu ích", "👎 Chưa hữu ích"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
+async def test_other_replies_do_not_ask(app: App) -> None:
+    others = [
         "có những tour nào",  # a list
         "lễ hội tháng Giêng",  # festivals of a month
         "Tết 2027 là ngày nào",  # a date
         "cảm ơn bạn",  # small talk
         "Có hồ bơi nào ở Đà Lạt không?",  # not answered
         "/events",  # a command
-    ],
-)
-async def test_other_replies_do_not_ask(app: App, text: str) -> None:
-    replies = await say(app, text)
-    assert replies and not votes_offered(replies)
+    ]
+    for n, text in enumerate(others):
+        replies = await say(app, text, user=f"v{n}")
+        assert replies and not votes_offered(replies), text
     assert await table(app) == []
 
 
@@ -103,29 +99,27 @@ async def test_a_thumbs_up_counts_once(app: App) -> None:
     assert row[6] == 1
 
 
-@pytest.mark.parametrize(
-    "forged",
-    [
-        "someone else's",
-        "fb:999:0",
-        "fb:{id}:2",
-        "fb:{id}",
-        "fb:{id}:0:0",
-        "fb:x:0",
-        "fb:-{id}:0",
-        "fb:{id}:¹",
-        "fbn:x",
-    ],
-)
-async def test_a_forged_feedback_button_changes_nothing(app: App, forged: str) -> None:
+async def test_a_forged_feedback_button_changes_nothing(app: App) -> None:
     mine = await asked(app, "Where is Dau Pagoda?")
     theirs = await asked(app, "Where is Dau Pagoda?", user="v2")
     before = await table(app)
-    payload = Helpful(theirs, 0).pack() if forged == "someone else's" else forged
-    replies = await say(app, payload=payload.format(id=mine))
-    assert replies and all(r.text for r in replies)
-    assert not any("What was missing" in r.text or "Thank you" in r.text for r in replies)
-    assert await table(app) == before
+    forged = [
+        Helpful(theirs, 0).pack(),  # someone else's answer
+        Helpful(theirs, 1).pack(),
+        "fb:999:0",  # no such answer
+        f"fb:{mine}:2",  # no such vote
+        f"fb:{mine}",
+        f"fb:{mine}:0:0",
+        "fb:x:0",
+        f"fb:-{mine}:0",
+        f"fb:{mine}:¹",
+        "fbn:x",
+    ]
+    for payload in forged:
+        replies = await say(app, payload=payload)
+        assert replies and all(r.text for r in replies), payload
+        assert not any("missing" in r.text or "Thank you" in r.text for r in replies), payload
+        assert await table(app) == before, payload
 
 
 async def test_a_thumbs_down_asks_what_was_missing_and_offers_a_person(app: App) -> None:
@@ -160,13 +154,12 @@ async def test_a_question_after_a_thumbs_down_is_answered_and_kept(app: App) -> 
     assert rows[0][7] == "When is the Lim festival?" and rows[1][4] == "hoi-lim"
 
 
-@pytest.mark.parametrize("text", ["ok thanks", "no", "/help"])
-async def test_small_talk_and_commands_are_no_comment(app: App, text: str) -> None:
-    ident = await asked(app, "Where is Dau Pagoda?")
-    await say(app, payload=Helpful(ident, 0).pack())
-    await say(app, text)
-    [row] = await table(app)
-    assert row[7] is None
+async def test_small_talk_and_commands_are_no_comment(app: App) -> None:
+    for n, text in enumerate(["ok thanks", "no", "/help"]):
+        ident = await asked(app, "Where is Dau Pagoda?", user=f"v{n}")
+        await say(app, payload=Helpful(ident, 0).pack(), user=f"v{n}")
+        await say(app, text, user=f"v{n}")
+    assert [row[7] for row in await table(app)] == [None, None, None]
 
 
 async def test_skip_ends_the_question(app: App) -> None:
