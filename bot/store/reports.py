@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.store.feedback import Feedback
 from bot.text.question_key import question_key
 
 # Rows logged before question keys were stored get theirs this many at a time.
@@ -92,6 +93,7 @@ class Reports:
 
     def __init__(self, db: Db) -> None:
         self._db = db
+        self.feedback = Feedback(db)  # votes and comments on answers (read here, not written)
 
     async def users(self, since: str) -> UserCounts:
         row = await self._db.one(
