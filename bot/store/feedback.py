@@ -184,17 +184,8 @@ class Feedback:
             (since, RATED_LIMIT),
         )
         return [
-            Rated(
-                str(r[0]),
-                str(r[1]),
-                str(r[2]),
-                str(r[3]),
-                str(r[4]),
-                tuple(str(r[5]).split()),
-                bool(r[6]),
-                r[7],
-            )
-            for r in rows
+            Rated(at, lang, asked, qkey, item, tuple(shown.split()), bool(vote), comment)
+            for at, lang, asked, qkey, item, shown, vote, comment in rows
         ]
 
     async def report(self, since: str, *, top: int | None = None) -> FeedbackReport:
