@@ -21,6 +21,7 @@ from bot.core.features.answer import AnswerFeature, InlineCards
 from bot.core.features.browse import BrowseFeature
 from bot.core.features.details import DetailsFeature
 from bot.core.features.fallbacks import StaleButtonFeature, UnknownCommandFeature
+from bot.core.features.feedback import FeedbackFeature, FeedbackPrompt
 from bot.core.features.followup import FollowUpFeature
 from bot.core.features.forget import ForgetFeature
 from bot.core.features.language import LanguageFeature
@@ -200,7 +201,8 @@ def visitor_features(
     def pack() -> ContentPack:
         return engine.pack  # read per message: a reload swaps the pack
 
-    answer = AnswerFeature(engine, users, questions, offer_person)
+    feedback = FeedbackPrompt(questions.feedback())
+    answer = AnswerFeature(engine, users, questions, feedback, offer_person)
     nearby = NearbyFeature(pack)
     subscriptions = SubscriptionFeature(users, pack)
     return [
@@ -208,6 +210,7 @@ def visitor_features(
         LanguageFeature(users),
         subscriptions,
         ForgetFeature(users, dialogues),
+        FeedbackFeature(feedback),  # before any feature that answers typed text: see there
         BrowseFeature(engine),
         ListFeature(engine),  # before Details: it owns the "l." list pages
         DetailsFeature(engine),

@@ -1,5 +1,5 @@
-"""The staff statistics as data: users, subscriptions, deliveries, and questions folded and
-grouped so that variants of one question count together."""
+"""The staff statistics as data: users, subscriptions, deliveries, questions folded and
+grouped so that variants of one question count together, and visitors' votes on answers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.content.loader import ContentPack
+from bot.store.feedback import FeedbackReport, Rated, UnhelpfulAnswer
 from bot.store.handoffs import HandoffCounts
 from bot.store.reports import DeliveryRow, QuestionGroup, QuestionRow, Reports, UserCounts
 from bot.text.question_key import question_key
+
+# Unhelpful answers follow the unanswered questions: "kind" tells them apart; their times
+# are the 👎, their comments what visitors wrote was missing.
+UNANSWERED_COLUMNS = "question times_unanswered variants last_asked examples kind answer comments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,7 @@ class StaffStats:
     top_questions: list[QuestionGroup]
     top_unanswered: list[QuestionGroup]
     per_day: list[tuple[dt.date, int, int]]  # (local date, answered, unanswered), every day
+    feedback: FeedbackReport  # votes on the answers shown in the period
     handoffs: HandoffCounts | None = None
 
 
@@ -94,21 +101,57 @@ async def collect(
         top_questions=await reports.question_groups(since, limit=top),
         top_unanswered=await reports.question_groups(since, unanswered_only=True, limit=top),
         per_day=filled,
+        feedback=await reports.feedback.report(since, top=top),
         handoffs=await reports.handoffs(now - days * 86400),
     )
 
 
 async def export_unanswered(reports: Reports, now: float, days: int, path: Path) -> int:
-    """Write every unanswered question group of the last ``days`` days as CSV; returns
-    the number of groups."""
-    groups = await reports.question_groups(since_iso(now, days), unanswered_only=True)
-    await asyncio.to_thread(_write_csv, path, groups)
-    return len(groups)
+    """Write every unanswered question group of the last ``days`` days as CSV, then the
+    answers visitors marked unhelpful (kind "unhelpful": the times are 👎, the comments
+    what was missing); returns the number of rows."""
+    since = since_iso(now, days)
+    groups = await reports.question_groups(since, unanswered_only=True)
+    unhelpful = (await reports.feedback.report(since)).worst
+    await asyncio.to_thread(_write_csv, path, groups, unhelpful)
+    return len(groups) + len(unhelpful)
 
 
-def _write_csv(path: Path, groups: list[QuestionGroup]) -> None:
+def _write_csv(
+    path: Path, groups: list[QuestionGroup], unhelpful: tuple[UnhelpfulAnswer, ...]
+) -> None:
     with path.open("w", newline="", encoding="utf-8") as fp:
         writer = csv.writer(fp)
-        writer.writerow(["question", "times_unanswered", "variants", "last_asked", "examples"])
+        writer.writerow(UNANSWERED_COLUMNS.split())
         for g in groups:
-            writer.writerow([g.label, g.asked, g.variants, g.last_asked, " | ".join(g.examples)])
+            examples = " | ".join(g.examples)
+            row = [g.label, g.asked, g.variants, g.last_asked, examples]
+            writer.writerow([*row, "unanswered", "", ""])
+        for a in unhelpful:
+            examples = " | ".join(a.examples)
+            row = [a.question, a.unhelpful, len(a.examples), a.last_at, examples]
+            writer.writerow([*row, "unhelpful", a.item_id, " | ".join(a.comments)])
+
+
+async def export_feedback(
+    reports: Reports, now: float, days: int, path: Path, pack: ContentPack
+) -> int:
+    """Write every rated answer of the last ``days`` days as CSV, newest vote first;
+    returns the number of rows."""
+    rated = await reports.feedback.rated(since_iso(now, days))
+    await asyncio.to_thread(_write_feedback_csv, path, rated, pack)
+    return len(rated)
+
+
+def _write_feedback_csv(path: Path, rated: list[Rated], pack: ContentPack) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fp:
+        writer = csv.writer(fp)
+        writer.writerow(
+            ["voted_at", "vote", "lang", "question", "item_id", "item", "shown", "comment"]
+        )
+        for r in rated:
+            item = pack.items.get(r.item_id)
+            name = item.name.get(r.lang) if item is not None else ""
+            vote = "helpful" if r.helpful else "unhelpful"
+            row = [r.voted_at, vote, r.lang, r.asked, r.item_id, name, " ".join(r.shown)]
+            writer.writerow([*row, r.comment or ""])

@@ -5,13 +5,17 @@ from __future__ import annotations
 from bot.broadcast.compose import audience_label, format_when
 from bot.broadcast.stats import StaffStats
 from bot.content.loader import ContentPack
+from bot.core.labels import short
 from bot.i18n import current_lang
 from bot.i18n import gettext as _
+from bot.store.feedback import FeedbackReport, UnhelpfulAnswer
 from bot.store.handoffs import HandoffCounts
 from bot.store.outbox import Announcement, Progress
 from bot.store.reports import QuestionGroup
 
 BAR_WIDTH = 20
+QUOTED = 80  # characters of a question or a comment quoted in the statistics
+COMMENTS = 2  # comments quoted per answer
 
 
 def status_label(status: str) -> str:
@@ -99,8 +103,7 @@ def topic_label(topic: str, pack: ContentPack) -> str:
     if topic == "all":
         return _("everything")
     kind, _sep, ident = topic.partition(":")
-    item = pack.items.get(ident)
-    name = item.name.get(current_lang()) if item is not None else ident
+    name = item_name(ident, pack)
     if kind == "event":
         return _("{name} (event)").format(name=name)
     if kind == "tag":
@@ -169,5 +172,58 @@ def stats_text(stats: StaffStats, pack: ContentPack) -> str:
         "",
         _("Top unanswered questions (content to add):"),
         *_questions(stats.top_unanswered, True),
+        "",
+        *feedback_lines(stats.feedback, pack),
     ]
     return "\n".join(lines)
+
+
+def item_name(item_id: str, pack: ContentPack) -> str:
+    item = pack.items.get(item_id)
+    return item.name.get(current_lang()) if item is not None else item_id
+
+
+def feedback_lines(report: FeedbackReport, pack: ContentPack) -> list[str]:
+    """The votes on answers: totals, the rate per item and the worst-rated answers."""
+    if not report.votes:
+        text = _("Feedback on answers: none yet ({shown} answers asked for it).")
+        return [text.format(shown=report.shown)]
+    rate = f"{report.helpful / report.votes:.0%}"
+    lines = [
+        _(
+            "Feedback on answers: 👍 {helpful} · 👎 {unhelpful} ({rate} helpful);"
+            " {votes} of {shown} answers rated."
+        ).format(
+            helpful=report.helpful,
+            unhelpful=report.unhelpful,
+            rate=rate,
+            votes=report.votes,
+            shown=report.shown,
+        ),
+        _("Helpfulness per item:"),
+    ]
+    for n, item in enumerate(report.items, start=1):
+        line = _("{name} — {rate} helpful ({helpful} of {votes})").format(
+            name=item_name(item.item_id, pack),
+            rate=f"{item.rate:.0%}",
+            helpful=item.helpful,
+            votes=item.votes,
+        )
+        lines.append(f"{n}. {line}")
+    lines.append(_("Worst-rated answers:"))
+    lines += [f"{n}. {unhelpful_line(a, pack)}" for n, a in enumerate(report.worst, start=1)]
+    if not report.worst:
+        lines.append(_("(none)"))
+    return lines
+
+
+def unhelpful_line(answer: UnhelpfulAnswer, pack: ContentPack) -> str:
+    """“question” → item — 👎 n, 👍 m: “comment”; “comment”."""
+    line = _("“{question}” → {name} — 👎 {unhelpful}, 👍 {helpful}").format(
+        question=short(answer.question, QUOTED),
+        name=item_name(answer.item_id, pack),
+        unhelpful=answer.unhelpful,
+        helpful=answer.helpful,
+    )
+    comments = "; ".join(f"“{short(c, QUOTED)}”" for c in answer.comments[:COMMENTS])
+    return f"{line}: {comments}" if comments else line

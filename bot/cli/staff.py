@@ -63,11 +63,24 @@ def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     audit = staff_sub.add_parser("audit", help="the latest staff actions and refusals")
     audit.add_argument("--limit", type=int, default=30, help="how many entries (default 30)")
 
+    _register_report(sub)
+
+
+def _register_report(sub: Any) -> None:
     report = sub.add_parser("report", help="reports for staff")
     report.set_defaults(handler=HANDLER)
     report_sub = report.add_subparsers(dest="report_command", required=True)
-    unanswered = report_sub.add_parser("unanswered", help="top unanswered questions, grouped")
-    unanswered.add_argument(
-        "--days", type=int, default=30, help="questions of the last N days (default 30)"
+    unanswered = report_sub.add_parser(
+        "unanswered", help="top unanswered questions, grouped, and answers marked unhelpful"
     )
+    feedback = report_sub.add_parser(
+        "feedback", help="visitors' votes on answers: the rate per item, the worst answers"
+    )
+    for cmd, what in ((unanswered, "questions"), (feedback, "answers")):
+        cmd.add_argument(
+            "--days", type=int, default=30, help=f"{what} of the last N days (default 30)"
+        )
     unanswered.add_argument("--csv", type=Path, help="write CSV here instead of a table")
+    feedback.add_argument(
+        "--csv", type=Path, help="write every rated answer as CSV here instead of the summary"
+    )

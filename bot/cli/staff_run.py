@@ -13,6 +13,7 @@ import getpass
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -26,8 +27,8 @@ from bot.broadcast.compose import (
 )
 from bot.broadcast.runtime import Broadcasting
 from bot.broadcast.service import Actor
-from bot.broadcast.stats import export_unanswered, since_iso
-from bot.broadcast.views import bar, progress_text
+from bot.broadcast.stats import export_feedback, export_unanswered, since_iso
+from bot.broadcast.views import bar, feedback_lines, progress_text
 from bot.cli.errors import UsageError
 from bot.config import Settings
 from bot.content.loader import ContentPack, require_content
@@ -54,7 +55,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         if args.command == "staff":
             return await _staff(broadcasting, args)
         if args.command == "report":
-            return await _report(broadcasting, args)
+            return await _report(broadcasting, args, pack)
         if args.action == "list":
             return await _list(broadcasting, pack())
         if args.action in ("show", "cancel") and args.id is None:
@@ -287,18 +288,47 @@ async def _change_staff(b: Broadcasting, command: str, channel: str, ident: str)
     return 0
 
 
-async def _report(b: Broadcasting, args: argparse.Namespace) -> int:
+async def _report(
+    b: Broadcasting, args: argparse.Namespace, pack: Callable[[], ContentPack]
+) -> int:
     days = max(1, args.days)
     now = b.clock()
+    if args.report_command == "feedback":
+        return await _feedback(b, days, args.csv, pack())
     if args.csv is not None:
         n = await export_unanswered(b.reports, now, days, args.csv)
-        print(f"{n} unanswered question group(s) of the last {days} days written to {args.csv}")
+        print(
+            f"{n} unanswered question group(s) and unhelpful answer(s) of the last {days} days"
+            f" written to {args.csv}"
+        )
         return 0
-    groups = await b.reports.question_groups(since_iso(now, days), unanswered_only=True, limit=50)
+    since = since_iso(now, days)
+    groups = await b.reports.question_groups(since, unanswered_only=True, limit=50)
+    unhelpful = (await b.reports.feedback.report(since, top=50)).worst
     if not groups:
         print(f"no unanswered questions in the last {days} days")
+    else:
+        print(f"{'TIMES':>5} {'VARIANTS':>8}  QUESTION")
+        for g in groups[:50]:
+            print(f"{g.asked:>5} {g.variants:>8}  {g.label}")
+    if unhelpful:
+        print(f"\nanswers marked unhelpful (👎) in the last {days} days, with what was missing:")
+        print(f"{'TIMES':>5}  {'ANSWER':<32}  QUESTION — COMMENTS")
+        for a in unhelpful:
+            said = "; ".join(f"“{c}”" for c in a.comments)
+            print(
+                f"{a.unhelpful:>5}  {a.item_id:<32}  {a.question}" + (f" — {said}" if said else "")
+            )
+    return 0
+
+
+async def _feedback(b: Broadcasting, days: int, csv_path: Path | None, pack: ContentPack) -> int:
+    now = b.clock()
+    if csv_path is not None:
+        n = await export_feedback(b.reports, now, days, csv_path, pack)
+        print(f"{n} rated answer(s) of the last {days} days written to {csv_path}")
         return 0
-    print(f"{'TIMES':>5} {'VARIANTS':>8}  QUESTION")
-    for g in groups[:50]:
-        print(f"{g.asked:>5} {g.variants:>8}  {g.label}")
+    report = await b.reports.feedback.report(since_iso(now, days))
+    print(f"feedback of the last {days} days")
+    print("\n".join(feedback_lines(report, pack)))
     return 0

@@ -194,3 +194,20 @@ class BackToBot(Payload):
     """The visitor ends their conversation with staff: the bot answers again."""
 
     prefix: ClassVar[str] = "hb"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Helpful(Payload):
+    """A vote on answer ``ask_id`` (a row of ``bot.store.feedback``): 1 👍, 0 👎."""
+
+    prefix: ClassVar[str] = "fb"
+    ask_id: int
+    vote: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoComment(Payload):
+    """After a 👎 on answer ``ask_id``: the visitor has nothing to add."""
+
+    prefix: ClassVar[str] = "fbn"
+    ask_id: int

@@ -160,7 +160,7 @@ class StaffFeature:
         text = _(
             "Staff commands:\n/announce — write, preview and send an announcement\n"
             "/announce list · /announce show ID · /announce cancel ID\n"
-            "/stats [days] — users, subscribers, deliveries and questions\n\n"
+            "/stats [days] — users, subscribers, deliveries, questions and feedback\n\n"
             "Staff members: {members}\n"
             "Add or remove staff on the server: tourbot staff add|remove ID"
         ).format(members=", ".join(members))

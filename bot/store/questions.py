@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from typing import TYPE_CHECKING
 
 from bot.store.db import Db
 from bot.text.question_key import question_key
+
+if TYPE_CHECKING:
+    from bot.store.feedback import Feedback
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,12 @@ class Questions:
         self._db = db
         self._retention_days = retention_days
         self._logged = 0
+
+    def feedback(self) -> Feedback:
+        """The visitors' feedback on the answers, kept beside the questions and as long."""
+        from bot.store.feedback import Feedback  # it imports this module's pruning pace
+
+        return Feedback(self._db, self._retention_days)
 
     async def record(
         self,

@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from bot.store.db import Db
+from bot.store.feedback import Feedback
 from bot.store.handoffs import HandoffCounts, Handoffs
 from bot.text.question_key import question_key
 
@@ -93,6 +94,7 @@ class Reports:
 
     def __init__(self, db: Db) -> None:
         self._db = db
+        self.feedback = Feedback(db)  # votes and comments on answers (read here, not written)
 
     async def handoffs(self, since: float) -> HandoffCounts:
         """Conversations handed to staff since ``since`` (epoch seconds)."""

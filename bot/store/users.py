@@ -136,12 +136,12 @@ class Users:
 
     async def forget(self, channel: str, user_id: str) -> None:
         """Delete everything stored about a user: their row, subscriptions, questions,
-        conversations with staff (messages included) and refused staff attempts (kept
-        under a pseudonym); then checkpoint the write-ahead log, which would otherwise
-        hold the deleted rows until its next checkpoint."""
+        feedback on answers, conversations with staff (messages included) and refused staff
+        attempts (kept under a pseudonym); then checkpoint the write-ahead log, which would
+        otherwise hold the deleted rows until its next checkpoint."""
         alias = pseudonym(await database_salt(self._db), channel, user_id)
         async with self._db.tx() as conn:
-            for table in ("questions", "subscriptions", "handoffs", "users"):
+            for table in ("questions", "feedback", "subscriptions", "handoffs", "users"):
                 await conn.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND user_id = ?", (channel, user_id)
                 )

@@ -122,6 +122,25 @@ async def test_numbered_options_map_back_to_payloads(app: App, fake: FakeZaloBot
         assert f"{n}. {button.label}" in second
 
 
+async def test_an_answer_asks_whether_it_helped_in_two_numbered_lines(
+    app: App, fake: FakeZaloBot
+) -> None:
+    async with running_bot(fake, app.conversation, app.db, app.settings):
+        fake.push_text("u3", "Chùa Dâu ở đâu?")
+        (answer,) = await fake.wait_for("sendMessage")
+        *_, up, down, hint = answer.text.splitlines()
+        number = down.split(".")[0]
+        assert (up, down) == (f"{int(number) - 1}. 👍 Hữu ích", f"{number}. 👎 Chưa hữu ích")
+        assert hint == "Trả lời bằng một con số để chọn."
+        fake.push_text("u3", number)
+        await fake.wait_for("sendMessage", count=2)
+    ask = fake.sent("u3")[1]
+    assert "Câu trả lời còn thiếu điều gì?" in ask
+    assert ask.splitlines()[-3:-1] == ["1. Bỏ qua", "2. Gặp nhân viên"]
+    row = await app.db.one("SELECT channel, user_id, lang, item_id, vote FROM feedback")
+    assert row is not None and tuple(row) == ("zalo-bot", "u3", "vi", "chua-dau", 0)
+
+
 # -- with a scripted conversation -----------------------------------------------------------
 
 

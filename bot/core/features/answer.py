@@ -10,6 +10,7 @@ from bot.content.schema import Item
 from bot.core.dialogue import resolve
 from bot.core.engine import Engine
 from bot.core.feature import Turn
+from bot.core.features.feedback import FeedbackPrompt, remark_thanks
 from bot.core.models import Reply
 from bot.core.replies import item_answer, person_button
 from bot.store.questions import Questions
@@ -21,20 +22,30 @@ CHAT_FILLERS = frozenset("ad admin vay z nhe nha nhi oi a ak ah ha hihi hic ban 
 
 
 class AnswerFeature:
-    """The last feature: it claims every text message no other feature wanted."""
+    """The last feature: it claims every text message no other feature wanted; with a
+    ``feedback`` prompt, its answers about an item ask whether they helped."""
 
     def __init__(
-        self, engine: Engine, users: Users, questions: Questions, offer_person: bool = False
+        self,
+        engine: Engine,
+        users: Users,
+        questions: Questions,
+        feedback: FeedbackPrompt | None = None,
+        offer_person: bool = False,
     ) -> None:
         self._engine = engine
         self._users = users
         self._questions = questions
+        self._feedback = feedback
         self._offer_person = offer_person  # staff take conversations (bot.handoff)
 
     async def claims(self, turn: Turn) -> bool:
         return turn.msg.payload is None
 
     async def handle(self, turn: Turn) -> list[Reply]:
+        feedback = self._feedback
+        # What was missing from an answer just marked unhelpful (see features.feedback).
+        remark = feedback is not None and feedback.comment_on(turn) is not None
         replies = await self.answer_text(turn, turn.text, log=False)
         plain = self._plain(turn)
         if not replies[0].answered and plain is not None:
@@ -43,7 +54,9 @@ class AnswerFeature:
             again = await self.answer_text(turn, plain, log=False)
             if again[0].answered:
                 replies = again
-        subject = self._subject(turn)
+        # After a 👎 the subject is the answer that did not help: a remark ("not what I
+        # asked") is not answered with it again.
+        subject = None if remark else self._subject(turn)
         if not replies[0].answered and subject is not None:
             # Not answered on its own ("nó thờ ai"): perhaps it is about the subject of the
             # conversation. Asked again with its name, it may be answered.
@@ -51,12 +64,18 @@ class AnswerFeature:
             about = await self.answer_text(turn, resolve(turn.text, subject, lang), log=False)
             if about[0].answered:
                 replies = about
+        if remark and not replies[0].answered:
+            # Not a question after all: thanked for, and kept with the answer it is about
+            # rather than among the unanswered questions.
+            return [remark_thanks(turn.lang)]
         await self._log(turn, replies[0])
         if self._offer_person and not replies[0].answered:
             # Not in the content: a person may know. Offered under the bot's own answer.
             first = replies[0]
             buttons = (*first.buttons, (person_button(),))
             replies = [dataclasses.replace(first, buttons=buttons), *replies[1:]]
+        if feedback is not None:
+            replies = [*replies[:-1], await feedback.offer(turn, replies[-1])]
         return replies
 
     def _plain(self, turn: Turn) -> str | None:
