@@ -22,16 +22,32 @@ HANDLER = "bot.cli.handoff:run_handoff_command"
 
 def register(sub: Any, date_type: Callable[[str], Any]) -> None:
     """Register ``handoff``."""
-    handoff = sub.add_parser("handoff", help="conversations handed to staff: list|show ID|close ID")
+    handoff = sub.add_parser(
+        "handoff",
+        help="conversations handed to staff: list|show ID|close ID",
+        description="Conversations visitors asked to have with a person of the tourism office.",
+    )
     handoff.set_defaults(handler=HANDLER)
     actions = handoff.add_subparsers(dest="handoff_command", required=True)
-    listing = actions.add_parser("list", help="open and claimed conversations (newest first)")
+    listing = actions.add_parser(
+        "list",
+        help="open and claimed conversations (newest first)",
+        description="Open and claimed conversations, newest first.",
+    )
     listing.add_argument("--all", action="store_true", help="closed ones too")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
-    show = actions.add_parser("show", help="one conversation with its messages")
-    show.add_argument("id", type=int)
-    close = actions.add_parser("close", help="give a conversation back to the bot")
-    close.add_argument("id", type=int)
+    show = actions.add_parser(
+        "show",
+        help="one conversation with its messages",
+        description="One conversation: who, when, and every message with what became of it.",
+    )
+    show.add_argument("id", type=int, help="the conversation's number (#12 in the staff chat)")
+    close = actions.add_parser(
+        "close",
+        help="give a conversation back to the bot",
+        description="Close a conversation: the visitor is told, and the bot answers again.",
+    )
+    close.add_argument("id", type=int, help="the conversation's number (#12 in the staff chat)")
 
 
 def run_handoff_command(settings: Settings, args: argparse.Namespace) -> int:
