@@ -63,6 +63,30 @@ class RelayTuning:
     backoff: float = 1.0
     max_backoff: float = 60.0
     max_attempts: int = 20  # then the message is failed and staff are told
+    # Telegram allows a group about 20 messages a minute: a burst of that many, then one
+    # every 3 s (platforms.md, FloodLimit).
+    staff_burst: int = 20
+    staff_per_minute: float = 20.0
+
+
+class Budget:
+    """A token bucket: ``burst`` sends at once, refilled at ``per_minute``; never waits."""
+
+    def __init__(self, burst: int, per_minute: float, clock: Callable[[], float]) -> None:
+        self._burst = float(burst)
+        self._rate = per_minute / 60.0
+        self._tokens = float(burst)
+        self._clock = clock
+        self._at = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        self._tokens = min(self._burst, self._tokens + (now - self._at) * self._rate)
+        self._at = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
 
 
 class Relay:
@@ -83,8 +107,12 @@ class Relay:
         self._senders = senders
         self._staff_lang = staff_lang
         self._quiet = quiet_seconds
-        self._tuning = tuning or RelayTuning()
+        self._tuning = tuning = tuning or RelayTuning()
         self._clock = clock
+        self._staff_budget = Budget(tuning.staff_burst, tuning.staff_per_minute, clock)
+        # Flood control ("retry after N s") pauses every send to that target, not just
+        # the message that met it: "staff" or a visitor channel's name.
+        self._paused: dict[str, float] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -111,6 +139,12 @@ class Relay:
             handoff = cache[message.handoff_id]
             if handoff is None:
                 continue  # deleted (/forget) between the read and now
+            target = handoff.channel if message.direction == "out" else "staff"
+            if self._paused.get(target, 0.0) > now or (
+                target == "staff" and not self._staff_budget.take()
+            ):
+                held.add(handoff.id)  # its turn comes in a later pass, untouched
+                continue
             kept = await self._one(handoff, message)
             if kept:
                 held.add(handoff.id)
@@ -137,6 +171,9 @@ class Relay:
         else:
             outcome, copy = await self._to_staff(handoff, message)
         now = self._clock()
+        if outcome.kind == "retry_after":
+            target = handoff.channel if message.direction == "out" else "staff"
+            self._paused[target] = max(self._paused.get(target, 0.0), now + outcome.seconds)
         if outcome.kind in HELD and message.attempts + 1 < self._tuning.max_attempts:
             delay = outcome.seconds or min(
                 self._tuning.max_backoff, self._tuning.backoff * 2**message.attempts

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.zalo_oa_api import ZaloOaSender
+from bot.handoff.relay import Budget
 from bot.store.db import connect
 from tests.channels.test_zalo_oa import FAST as OA_FAST
 from tests.channels.test_zalo_oa import oa_settings
@@ -75,3 +76,36 @@ async def test_an_outage_delays_messages_but_keeps_them_in_order(
         assert [text(c) for c in replies] == ["Tourism office: first", "Tourism office: second"]
         failed = [c for c in fake.calls_of("sendMessage") if c.status == 502]
         assert failed  # the outage did hit the relay
+
+
+def test_the_staff_chat_budget_allows_a_burst_then_20_a_minute() -> None:
+    now = [0.0]
+    budget = Budget(20, 20.0, lambda: now[0])
+    assert sum(budget.take() for _ in range(25)) == 20
+    now[0] += 2.9
+    assert not budget.take()
+    now[0] += 0.2  # 3 s after the burst: one more
+    assert budget.take() and not budget.take()
+
+
+async def test_flood_control_in_the_staff_chat_pauses_then_delivers_in_order(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    visitor = 703
+    async with running_desk(tmp_path, fake) as desk:
+        fake.push_message(visitor, "talk to a person", language_code="en")
+        (card,) = await desk.card()
+        thread = card.params["message_thread_id"]
+        fake.fail("sendMessage", 429, chat_id=STAFF_CHAT, retry_after=1)
+        for word in ("alpha", "beta"):
+            fake.push_message(visitor, word)
+        relayed = await fake.wait_for(
+            "sendMessage",
+            lambda c: c.status == 200 and in_chat(STAFF_CHAT, "👤", thread)(c),
+            count=2,
+            timeout=10,
+        )
+        assert [text(c) for c in relayed] == ["👤 alpha", "👤 beta"]
+        refused = [c for c in fake.calls_of("sendMessage") if c.status == 429]
+        assert len(refused) == 1  # one refusal, then the relay waited instead of hammering
+        assert relayed[0].time - refused[0].time >= 0.9
