@@ -28,7 +28,7 @@ from bot.core.features.language import LanguageFeature
 from bot.core.features.lists import ListFeature
 from bot.core.features.nearby import NearbyFeature
 from bot.core.features.practical import PracticalFeature
-from bot.core.features.scope import OutOfScopeFeature
+from bot.core.features.scope import NoPersonFeature, OutOfScopeFeature
 from bot.core.features.smalltalk import SmallTalkFeature
 from bot.core.features.start import StartFeature
 from bot.core.features.subscriptions import SubscriptionFeature
@@ -205,7 +205,10 @@ def visitor_features(
     answer = AnswerFeature(engine, users, questions, feedback, offer_person)
     nearby = NearbyFeature(pack)
     subscriptions = SubscriptionFeature(users, pack)
+    # With a staff chat, bot.handoff answers "talk to a person" before these features.
+    no_person: list[Feature] = [] if offer_person else [NoPersonFeature(engine)]
     return [
+        *no_person,
         StartFeature(pack),
         LanguageFeature(users),
         subscriptions,

@@ -144,6 +144,15 @@ async def test_a_thumbs_down_asks_what_was_missing_and_offers_a_person(app: App)
     assert row[7] == "not what I asked"
 
 
+async def test_without_a_staff_chat_a_person_means_how_to_reach_the_offices(app: App) -> None:
+    ident = await asked(app, "Where is Dau Pagoda?")
+    await say(app, payload=Helpful(ident, 0).pack())
+    for replies in (await say(app, payload=AskHuman().pack()), await say(app, "/human")):
+        [reply] = replies
+        assert reply.text.startswith("I cannot put you through to a person yet.")
+        assert [i.id for i in reply.items] == ["duong-day-nong"] and not reply.answered
+
+
 async def test_a_question_after_a_thumbs_down_is_answered_and_kept(app: App) -> None:
     ident = await asked(app, "Where is Dau Pagoda?")
     await say(app, payload=Helpful(ident, 0).pack())

@@ -192,3 +192,19 @@ async def test_stats_count_conversations(desk: Desk) -> None:
     fake.push_command(STAFF, "stats", language_code="vi")
     (stats,) = await fake.wait_for("sendMessage", in_chat(STAFF, "Conversations with staff"))
     assert "Conversations with staff: 1 (0 waiting, 1 with staff, 0 closed)." in text(stats)
+
+
+async def test_a_thumbs_down_leads_to_a_person_with_the_question(desk: Desk) -> None:
+    fake = desk.fake
+    fake.push_message(VISITOR, "When is the Lim festival?", language_code="en")
+    (answer,) = await fake.wait_for("sendMessage", in_chat(VISITOR, "Lim"))
+    thumbs_down = [d for d in callback_datas(answer) if d.startswith("fb:") and d.endswith(":0")]
+    fake.push_callback(VISITOR, thumbs_down[0])
+    (missing,) = await fake.wait_for("sendMessage", in_chat(VISITOR, "What was missing?"))
+    assert "hp" in callback_datas(missing)
+    fake.push_callback(VISITOR, "hp")
+    await fake.wait_for("sendMessage", in_chat(VISITOR, "tourism office staff"))
+    (card,) = await desk.card()
+    assert "When is the Lim festival?" in text(card)
+    handoff = await desk.handoffs.get(1)
+    assert handoff is not None and handoff.question == "When is the Lim festival?"
