@@ -18,6 +18,7 @@ from bot.cli.errors import CliError
 from bot.config import Settings
 
 HANDLER = "bot.cli.handoff:run_handoff_command"
+SUMMARY_DAYS = 30
 
 
 def register(sub: Any, date_type: Callable[[str], Any]) -> None:
@@ -79,6 +80,13 @@ def _when(at: float | None) -> str:
 
 
 async def _list(handoffs: Any, everything: bool, limit: int) -> int:
+    from bot.broadcast.views import handoffs_line
+    from bot.i18n import use_lang
+
+    counts = await handoffs.counts(time.time() - SUMMARY_DAYS * 86400)
+    if counts.total:
+        with use_lang("en"):
+            print(f"last {SUMMARY_DAYS} days: {handoffs_line(counts)}")
     statuses = ("open", "claimed", "closed") if everything else ("open", "claimed")
     rows = await handoffs.listed(statuses, limit)
     if not rows:

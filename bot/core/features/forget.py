@@ -25,7 +25,10 @@ class ForgetFeature:
     async def handle(self, turn: Turn) -> list[Reply]:
         lang = turn.lang
         if turn.msg.payload is None:
-            text = _("Delete everything I store about you (language, subscriptions, questions)?")
+            text = _(
+                "Delete everything I store about you (language, subscriptions, questions,"
+                " ratings, conversations with staff)?"
+            )
             buttons = (
                 (
                     Button(_("Yes, delete"), payload=Forget("yes").pack()),
