@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.store.db import Db
 from bot.store.questions import PRUNE_BATCH, PRUNE_EVERY
+from bot.store.retention import cutoff, delete_older
 from bot.text.fold import tokens
 from bot.text.question_key import question_key
 
@@ -163,15 +164,8 @@ class Feedback:
 
     async def prune(self, now: float, batch: int = PRUNE_BATCH) -> int:
         """Delete up to ``batch`` rows older than the retention; returns how many."""
-        cutoff = time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - self._retention_days * 86400)
-        )
-        done = await self._db.write(
-            "DELETE FROM feedback WHERE id IN"
-            " (SELECT id FROM feedback WHERE created_at < ? ORDER BY created_at LIMIT ?)",
-            (cutoff, batch),
-        )
-        return done.rowcount
+        before = cutoff(now, self._retention_days)
+        return await delete_older(self._db, "feedback", "created_at", before, batch)
 
     # -- the staff's view ------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from bot.store.db import Db
+from bot.store.retention import cutoff, delete_older
 from bot.text.question_key import question_key
 
 if TYPE_CHECKING:
@@ -79,17 +80,11 @@ class Questions:
 
     async def prune(self, now: float, batch: int = PRUNE_BATCH) -> int:
         """Delete up to ``batch`` questions older than the retention; returns how many."""
-        cutoff = time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - self._retention_days * 86400)
-        )
-        done = await self._db.write(
-            "DELETE FROM questions WHERE id IN"
-            " (SELECT id FROM questions WHERE asked_at < ? ORDER BY asked_at LIMIT ?)",
-            (cutoff, batch),
-        )
-        if done.rowcount:
-            log.info("question log: %d questions older than %s deleted", done.rowcount, cutoff)
-        return done.rowcount
+        before = cutoff(now, self._retention_days)
+        deleted = await delete_older(self._db, "questions", "asked_at", before, batch)
+        if deleted:
+            log.info("question log: %d questions older than %s deleted", deleted, before)
+        return deleted
 
     async def top_unanswered(self, days: int, limit: int = 20) -> list[tuple[str, int]]:
         """Most frequent unanswered folded questions of the last ``days`` days."""
