@@ -208,3 +208,14 @@ async def test_a_thumbs_down_leads_to_a_person_with_the_question(desk: Desk) -> 
     assert "When is the Lim festival?" in text(card)
     handoff = await desk.handoffs.get(1)
     assert handoff is not None and handoff.question == "When is the Lim festival?"
+
+
+async def test_a_shared_location_reaches_staff_as_a_map_link(desk: Desk) -> None:
+    fake = desk.fake
+    thread, _card = await ask_for_person(desk)
+    before = len(to_visitor(desk))
+    fake.push_location(VISITOR, 21.17, 106.06, language_code="vi")
+    (pin,) = await fake.wait_for("sendMessage", in_chat(STAFF_CHAT, "📍", thread))
+    assert "21.17000, 106.06000" in text(pin) and "openstreetmap.org" in text(pin)
+    await asyncio.sleep(0.2)
+    assert len(to_visitor(desk)) == before  # no "places nearby" reply from the bot
