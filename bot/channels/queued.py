@@ -8,6 +8,7 @@ place that asks the core, apologises when that fails, and delivers the replies.
 from __future__ import annotations
 
 import abc
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -76,20 +77,51 @@ class QueuedChannel(abc.ABC):
 
     # -- inbound ------------------------------------------------------------------------
 
-    async def first_time(self, key: str) -> bool:
-        """Whether the update ``key`` is new (remembering it); old keys are pruned now and
-        then, so the table stays the size of the redelivery window."""
+    async def first_time(self, key: str, body: str | None = None) -> bool:
+        """Whether the update ``key`` is new (remembering it, with its ``body`` until it is
+        handled); old keys are pruned now and then, so the table stays the size of the
+        redelivery window."""
         now = self._clock()
-        if not await self._seen.add(self.channel, key, now):
+        if not await self._seen.add(self.channel, key, now, body):
             return False
         self._accepted += 1
         if self._accepted % self._queue_tuning.prune_every == 1:
             await self._seen.prune(self.channel, now - self._queue_tuning.seen_window)
         return True
 
-    def submit(self, user_id: str, job: Callable[[], Awaitable[None]]) -> None:
-        """Run ``job`` after the user's earlier jobs (concurrently across users)."""
-        self._queues.submit(user_id, job)
+    def submit(
+        self, user_id: str, job: Callable[[], Awaitable[None]], key: str | None = None
+    ) -> None:
+        """Run ``job`` after the user's earlier jobs (concurrently across users); once it
+        has run (or failed: the user got an apology), update ``key`` counts as handled.
+        A job cancelled by a shutdown stays unhandled, for ``recover``."""
+
+        async def run_and_mark() -> None:
+            try:
+                await job()
+            finally:
+                task = asyncio.current_task()
+                if key is not None and not (task is not None and task.cancelling()):
+                    await self._seen.handled(self.channel, key)
+
+        self._queues.submit(user_id, run_and_mark if key is not None else job)
+
+    async def recover(self) -> int:
+        """Queue again the updates accepted but not handled before the last stop (a crash,
+        a kill): they were answered 200, so the platform will not send them again."""
+        waiting = await self._seen.unhandled(self.channel)
+        for key, body in waiting:
+            if not self.resume(key, body):
+                await self._seen.handled(self.channel, key)  # unreadable: not again
+        if waiting:
+            log.info(
+                "%s: %d updates accepted before a stop handled now", self.channel, len(waiting)
+            )
+        return len(waiting)
+
+    def resume(self, key: str, body: str) -> bool:
+        """Queue the stored update ``body`` (see ``recover``); False when unreadable."""
+        return False
 
     async def picked(self, user_id: str, text: str | None) -> str | None:
         """The payload of the numbered option ``text`` picks, if it is one on offer."""

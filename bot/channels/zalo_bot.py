@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -99,13 +100,24 @@ class ZaloBotChannel(QueuedChannel):
             if event is None:
                 log.warning("zalo-bot: malformed update ignored")
                 return False
-            if not await self.first_time(event.message_id):
+            body = json.dumps(update, ensure_ascii=False)
+            if not await self.first_time(event.message_id, body):
                 log.info("zalo-bot: duplicate message %s ignored", event.message_id)
                 return False
         except Exception:
             log.exception("zalo-bot: could not accept an update")
             return False
-        self.submit(event.user_id, partial(self._handle, event))
+        self.submit(event.user_id, partial(self._handle, event), event.message_id)
+        return True
+
+    def resume(self, key: str, body: str) -> bool:
+        try:
+            event = parse_update(json.loads(body))
+        except ValueError:
+            event = None
+        if event is None:
+            return False
+        self.submit(event.user_id, partial(self._handle, event), key)
         return True
 
     async def _handle(self, event: BotEvent) -> None:
@@ -238,6 +250,7 @@ async def serve_zalo_bot(
         client = ZaloBotClient(http, zalo.bot_base_url, token)
         channel = ZaloBotChannel(client, conversation, db, settings.default_lang, tuning)
         try:
+            await channel.recover()  # updates accepted before a crash, first
             if webhook:
                 limits = WebhookLimits.from_settings(settings)
                 await _serve_webhook(channel, client, zalo, secret, stop, on_ready, limits)

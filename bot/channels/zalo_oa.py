@@ -105,10 +105,21 @@ class ZaloOaChannel(QueuedChannel):
         key = f"msg:{msg_id}" if msg_id else "event:" + hashlib.sha256(raw).hexdigest()
         # A replay with a valid signature is dropped but answered 200: it may be Zalo
         # redelivering after a slow answer, and an error would make it try again.
-        if not await self.first_time(key):
+        if not await self.first_time(key, raw.decode("utf-8", "replace")):
             return _status(200, "duplicate")
-        self.submit(event.user_id, partial(self._process, event))
+        self.submit(event.user_id, partial(self._process, event), key)
         return _status(200, "ok")
+
+    def resume(self, key: str, body: str) -> bool:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return False
+        event = parse_event(data) if isinstance(data, dict) else None
+        if event is None:
+            return False
+        self.submit(event.user_id, partial(self._process, event), key)
+        return True
 
     async def _process(self, event: OaEvent) -> None:
         uid = event.user_id
@@ -195,6 +206,7 @@ async def serve_zalo_oa(
         )
         try:
             log.info("zalo-oa: webhook listening on port %d", server.port)
+            await channel.recover()
             if on_ready is not None:
                 on_ready(server.port)
             await stop.wait()

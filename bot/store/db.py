@@ -20,6 +20,9 @@ import aiosqlite
 Params = Sequence[Any] | Mapping[str, Any]  # positional (?) or named (:name)
 
 log = logging.getLogger(__name__)
+# aiosqlite logs every operation at DEBUG level with its parameters: what visitors wrote,
+# their ids. Never that, whatever level the rest of the program logs at.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def _migrations() -> list[tuple[int, str]]:

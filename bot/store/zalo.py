@@ -94,18 +94,36 @@ class OaTokens:
 
 
 class SeenMessages:
-    """Ids of handled messages per channel (``zalo_seen``), pruned to a recent window."""
+    """Ids of accepted messages per channel (``zalo_seen``), pruned to a recent window;
+    with the body of each until it has been handled (the inbox)."""
 
     def __init__(self, db: Db) -> None:
         self._db = db
 
-    async def add(self, channel: str, message_id: str, now: float) -> bool:
-        """Remember an id; False when it was already there (a duplicate)."""
+    async def add(self, channel: str, message_id: str, now: float, body: str | None = None) -> bool:
+        """Remember an id (and the update to handle); False for a duplicate."""
         done = await self._db.write(
-            "INSERT OR IGNORE INTO zalo_seen (channel, message_id, seen_at) VALUES (?, ?, ?)",
-            (channel, message_id, now),
+            "INSERT OR IGNORE INTO zalo_seen (channel, message_id, seen_at, body)"
+            " VALUES (?, ?, ?, ?)",
+            (channel, message_id, now, body),
         )
         return done.rowcount > 0
+
+    async def handled(self, channel: str, message_id: str) -> None:
+        """The update has been handled: keep its id only."""
+        await self._db.write(
+            "UPDATE zalo_seen SET body = NULL WHERE channel = ? AND message_id = ?",
+            (channel, message_id),
+        )
+
+    async def unhandled(self, channel: str) -> list[tuple[str, str]]:
+        """(id, body) of the updates accepted but not handled, oldest first."""
+        rows = await self._db.all(
+            "SELECT message_id, body FROM zalo_seen WHERE channel = ? AND body IS NOT NULL"
+            " ORDER BY seen_at, rowid",
+            (channel,),
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     async def prune(self, channel: str, before: float) -> int:
         done = await self._db.write(
