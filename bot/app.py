@@ -73,7 +73,7 @@ class App:
         """Serve ``pack``, by default the content folder loaded again; on any problem keep
         serving the last good pack."""
         if pack is None:
-            pack = require_content(self.settings.content_dir)  # raises ContentError
+            pack = require_content(self.settings.content_dir, self.settings.parsed_cache)
         if self.engine is not None:
             index = await SearchIndex.open(pack, self.docs)
             self.engine.pack, self.engine.index = pack, index
@@ -253,7 +253,7 @@ async def build_app(
     load_catalogs()
     with _collector_paused():
         if pack is None:
-            pack = require_content(settings.content_dir)
+            pack = require_content(settings.content_dir, settings.parsed_cache)
         db = await connect(settings.db)
         try:
             docs = Docs(db)

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def parsed_cache(self) -> Path | None:
+        """Where parsed content files are kept between runs (``bot.content.parsed``):
+        beside the database; nowhere for an in-memory one."""
+        return None if str(self.db) == ":memory:" else self.db.with_name("content-parsed.json")
+
+    @property
     def dialogue_ttl(self) -> float:
         """``dialogue_ttl_minutes`` in seconds."""
         return self.dialogue_ttl_minutes * 60.0

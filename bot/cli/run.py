@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot import service
 from bot.channels.registry import CHANNELS as REGISTERED
 from bot.channels.registry import Serving, channel_module
-from bot.channels.restart import keep_serving
 from bot.cli.errors import UsageError
 from bot.config import Settings
 from bot.core.outbound import Sender
@@ -134,6 +133,7 @@ def _handoff_relay(app: App, senders: list[Sender], channels: list[str]) -> Rela
 async def serve(settings: Settings, channels: list[str], webhooks: set[str] | bool) -> int:
     """Build the app once and run every requested channel until SIGINT/SIGTERM."""
     from bot.app import build_app
+    from bot.channels.restart import keep_serving  # aiohttp: not for `tourbot ask`
     from bot.core.ports import Conversation
     from bot.coreproc.supervisor import CoreProcess
 

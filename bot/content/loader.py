@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from bot.content.parsed import ParsedCache
 from bot.content.schema import KINDS, MODEL_BY_KIND, Event, Item, Province
 
 # libyaml's loader is ~10x faster than the pure-Python one; same safe subset of YAML.
@@ -121,8 +122,10 @@ class Scan:
     problems: list[Problem]
 
 
-def scan_content(root: Path) -> Scan:
-    """Read and validate every file under ``root``, collecting all problems."""
+def scan_content(root: Path, parsed: ParsedCache | None = None) -> Scan:
+    """Read and validate every file under ``root``, collecting all problems; ``parsed``
+    spares the YAML parser the files it has seen."""
+    parsed = parsed or ParsedCache(None)
     problems: list[Problem] = []
     items: dict[str, Item] = {}
     files: dict[str, str] = {}
@@ -136,7 +139,12 @@ def scan_content(root: Path) -> Scan:
         rel = str(path.relative_to(root.parent)) if root.parent != path else path.name
         kind = path.parent.name
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+            text = path.read_text(encoding="utf-8")
+            key = parsed.key(text)
+            data = parsed.get(key)
+            if data is None:
+                data = yaml.load(text, Loader=_SafeLoader)
+                parsed.put(key, data)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(Problem(rel, "(file)", f"not valid YAML: {exc}".replace("\n", " ")))
             broken.add(path.stem)
@@ -145,7 +153,8 @@ def scan_content(root: Path) -> Scan:
             problems.append(Problem(rel, "(file)", "must be a mapping of fields"))
             broken.add(path.stem)
             continue
-        declared = data.pop("kind", kind)
+        declared = data.get("kind", kind)
+        data = {k: v for k, v in data.items() if k != "kind"}
         if declared != kind:
             problems.append(Problem(rel, "kind", f"'{declared}' does not match folder '{kind}'"))
             continue
@@ -168,11 +177,14 @@ def scan_content(root: Path) -> Scan:
     return Scan(items, files, problems)
 
 
-def load_content(root: Path) -> tuple[ContentPack | None, list[Problem]]:
-    """Read and validate ``root``; return the pack (None when there are problems) and them."""
-    scan = scan_content(root)
+def load_content(root: Path, cache: Path | None = None) -> tuple[ContentPack | None, list[Problem]]:
+    """Read and validate ``root``; return the pack (None when there are problems) and them.
+    ``cache``: a file where parsed YAML is kept between runs (``bot.content.parsed``)."""
+    parsed = ParsedCache(cache)
+    scan = scan_content(root, parsed)
     if scan.problems:
         return None, scan.problems
+    parsed.save()
     return ContentPack(items=scan.items, fingerprint=fingerprint(root), files=scan.files), []
 
 
@@ -229,9 +241,9 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
-def require_content(root: Path) -> ContentPack:
+def require_content(root: Path, cache: Path | None = None) -> ContentPack:
     """Load ``root`` or raise ``ContentError`` listing every problem."""
-    pack, problems = load_content(root)
+    pack, problems = load_content(root, cache)
     if pack is None:
         raise ContentError(problems)
     return pack
