@@ -52,6 +52,8 @@ from bot.content.loader import require_content  # noqa: E402
 from bot.core.models import Inbound, Reply  # noqa: E402
 from bot.core.ports import Conversation  # noqa: E402
 from bot.coreproc.supervisor import CoreProcess  # noqa: E402
+from bot.store.db import connect  # noqa: E402
+from bot.store.inbox import TelegramInbox  # noqa: E402
 from tests.fakes.telegram_api import TOKEN, Call, FakeTelegram  # noqa: E402
 
 TAG_RE = re.compile(r"\[u(\d+)\.(\d+)\]")
@@ -278,14 +280,20 @@ async def run_load(
     )
     await fake.ask("reset")
     stop = asyncio.Event()
-    app = build_application(settings, tagged, tuning)
-    task = asyncio.create_task(run_polling(app, stop, tuning.poll_interval))
-    await fake.ask("wait_polling")
-    try:
-        out = await fake.ask("run", plan, rate)
-    finally:
-        stop.set()
-        await task
+    with tempfile.TemporaryDirectory() as tmp:
+        # As `tourbot run` serves: every update stored until handled (telegram_inbox).
+        db = await connect(Path(tmp) / "channel.sqlite3")
+        try:
+            app = build_application(settings, tagged, tuning, TelegramInbox(db))
+            task = asyncio.create_task(run_polling(app, stop, tuning.poll_interval))
+            await fake.ask("wait_polling")
+            try:
+                out = await fake.ask("run", plan, rate)
+            finally:
+                stop.set()
+                await task
+        finally:
+            await db.close()
     return Result(name=name, updates=len(plan), out_of_order=tagged.out_of_order, **out)
 
 

@@ -9,11 +9,12 @@ deleted messages and cannot carry a venue, while a new message always works.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal
@@ -34,6 +35,7 @@ from telegram.ext import (
 from bot.channels.registry import ChannelConfigError, Serving
 from bot.channels.telegram_handlers import TelegramApp, TelegramChannel
 from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_inbox import DurableQueue
 from bot.channels.telegram_order import ChatOrderedProcessor
 from bot.channels.telegram_send import ReplySender, RetryPolicy
 from bot.channels.webhook_server import WebhookLimits, check_secret, refuse, serve_webhook
@@ -41,6 +43,7 @@ from bot.config import Settings
 from bot.core.outbound import Sender
 from bot.core.ports import Conversation
 from bot.store.db import Db
+from bot.store.inbox import TelegramInbox
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +114,17 @@ def file_base_url(base_url: str) -> str:
 
 
 def build_application(
-    settings: Settings, conversation: Conversation, tuning: TelegramTuning | None = None
+    settings: Settings,
+    conversation: Conversation,
+    tuning: TelegramTuning | None = None,
+    inbox: TelegramInbox | None = None,
 ) -> TelegramApp:
     """The PTB application wired to ``conversation``; nothing touches the network yet.
 
     One ``MessageHandler`` takes all text, commands included: the core parses commands,
     and ``command_text`` drops ``/cmd@otherbot`` for every command alike. Updates of one
-    chat are handled in order, chats concurrently (``ChatOrderedProcessor``).
+    chat are handled in order, chats concurrently (``ChatOrderedProcessor``). With an
+    ``inbox``, updates are stored until handled (``telegram_inbox``: a crash loses none).
     """
     tuning = tuning or TelegramTuning()
     if settings.telegram_token is None:
@@ -141,7 +148,14 @@ def build_application(
         logging.getLogger("httpx").setLevel(logging.WARNING)
         builder = builder.read_timeout(tuning.read_timeout).connection_pool_size(tuning.connections)
     if tuning.max_concurrent_updates > 1:
-        builder = builder.concurrent_updates(ChatOrderedProcessor(tuning.max_concurrent_updates))
+        # Only this processor reports updates handled: without it nothing is stored.
+        done = None
+        if inbox is not None:
+            queue = DurableQueue(inbox)
+            builder = builder.update_queue(queue)
+            done = queue.handled
+        processor = ChatOrderedProcessor(tuning.max_concurrent_updates, on_done=done)
+        builder = builder.concurrent_updates(processor)
     app: TelegramApp = builder.build()
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, channel.on_text))
     app.add_handler(
@@ -185,26 +199,40 @@ async def _until(stop: asyncio.Event | None) -> None:
         await stop.wait()
 
 
-async def _run(
-    app: TelegramApp,
-    start_updates: Callable[[Updater], Awaitable[object]],
-    stop: asyncio.Event | None,
-) -> None:
-    """PTB's embedding sequence around ``start_updates``; a stop or a cancellation
-    stops the updates first, then lets the handlers in progress finish."""
-    updater = _updater(app)
+@contextlib.asynccontextmanager
+async def _started(app: TelegramApp) -> AsyncIterator[None]:
+    """PTB's embedding sequence: initialise, ``post_init``, start; updates stored before
+    a crash are queued first; on the way out, stop (letting handlers in progress finish)
+    and record what was handled."""
+    queue = app.update_queue if isinstance(app.update_queue, DurableQueue) else None
     async with app:
         if app.post_init is not None:  # PTB calls it only from its own run_* helpers
             await app.post_init(app)
         await app.start()
         try:
-            await start_updates(updater)
-            try:
-                await _until(stop)
-            finally:
-                await updater.stop()
+            if queue is not None:
+                await queue.replay(app.bot)  # before anything new: they came first
+            yield
         finally:
             await app.stop()
+            if queue is not None:
+                await queue.close()
+
+
+async def _run(
+    app: TelegramApp,
+    start_updates: Callable[[Updater], Awaitable[object]],
+    stop: asyncio.Event | None,
+) -> None:
+    """``start_updates`` inside ``_started``; a stop or a cancellation stops the updates
+    first, then lets the handlers in progress finish."""
+    updater = _updater(app)
+    async with _started(app):
+        await start_updates(updater)
+        try:
+            await _until(stop)
+        finally:
+            await updater.stop()
 
 
 async def run_polling(
@@ -252,25 +280,19 @@ async def run_webhook(
 
     web_app = web.Application(client_max_size=limits.max_body)
     web_app.router.add_post("/" + path, on_update)
-    async with app:
-        if app.post_init is not None:  # PTB calls it only from its own run_* helpers
-            await app.post_init(app)
-        await app.start()
+    async with _started(app):
+        server = await serve_webhook(
+            web_app, settings.webhook_listen, settings.webhook_port, limits
+        )
         try:
-            server = await serve_webhook(
-                web_app, settings.webhook_listen, settings.webhook_port, limits
+            await app.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
             )
-            try:
-                await app.bot.set_webhook(
-                    url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
-                )
-                if on_ready is not None:
-                    on_ready(server.port)
-                await _until(stop)
-            finally:
-                await server.close()
+            if on_ready is not None:
+                on_ready(server.port)
+            await _until(stop)
         finally:
-            await app.stop()
+            await server.close()
 
 
 async def serve(
@@ -279,12 +301,13 @@ async def serve(
     webhook: bool,
     stop: asyncio.Event,
     tuning: TelegramTuning | None = None,
+    inbox: TelegramInbox | None = None,
 ) -> None:
     """Run the Telegram channel until ``stop`` is set (the CLI entry point)."""
     if webhook:
         webhook_config(settings)  # fail before touching the network
     tuning = tuning or TelegramTuning()
-    app = build_application(settings, conversation, tuning)
+    app = build_application(settings, conversation, tuning, inbox)
     if webhook:
         await run_webhook(app, settings, stop)
     else:
@@ -302,4 +325,4 @@ def make_sender(settings: Settings, db: Db) -> Sender:
 
 async def serve_channel(ctx: Serving, sender: Sender, stop: asyncio.Event) -> None:
     """The registry's entry point (replies use the application's own ``Bot``)."""
-    await serve(ctx.settings, ctx.conversation, ctx.webhook, stop)
+    await serve(ctx.settings, ctx.conversation, ctx.webhook, stop, inbox=TelegramInbox(ctx.db))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -38,11 +39,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     would. The queue is dropped as soon as the chat is idle.
     """
 
-    __slots__ = ("_pending",)
+    __slots__ = ("_done", "_pending")
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        on_done: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
-        self._pending: dict[int, deque[Awaitable[Any]]] = {}
+        self._pending: dict[int, deque[tuple[object, Awaitable[Any]]]] = {}
+        self._done = on_done  # told of each update handled (or failed), not cancelled
 
     @property
     def busy_chats(self) -> int:
@@ -52,26 +58,37 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
         if key is None:
-            await coroutine
+            try:
+                await coroutine
+            finally:
+                self._handled(update)
             return
         queue = self._pending.get(key)
         if queue is not None:
-            queue.append(coroutine)
+            queue.append((update, coroutine))
             return
-        queue = self._pending[key] = deque([coroutine])
+        queue = self._pending[key] = deque([(update, coroutine)])
         try:
             while queue:
+                current, work = queue.popleft()
                 try:
-                    await queue.popleft()
+                    await work
                 except Exception:
                     # PTB routes handler errors to the error handlers; anything reaching
                     # here must not cost the chat its later updates.
                     log.exception("telegram: processing an update of chat %s failed", key)
+                finally:
+                    self._handled(current)
         finally:
             del self._pending[key]
-            for left in queue:  # only on cancellation (shutdown)
-                if isinstance(left, Coroutine):
-                    left.close()
+            for _left, work in queue:  # only on cancellation (shutdown)
+                if isinstance(work, Coroutine):
+                    work.close()
+
+    def _handled(self, update: object) -> None:
+        task = asyncio.current_task()
+        if self._done is not None and not (task is not None and task.cancelling()):
+            self._done(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

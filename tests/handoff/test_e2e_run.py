@@ -75,6 +75,17 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def confirmed(fake: FakeTelegram, update_id: int) -> bool:
+    """Whether the bot has told Telegram it has the update (a later getUpdates offset)."""
+    return any(int(c.params.get("offset") or 0) > update_id for c in fake.calls_of("getUpdates"))
+
+
+def inbox(db: Path) -> int:
+    """Telegram updates received and not handled yet."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM telegram_inbox").fetchone()[0])
+
+
 def cmdline(pid: int) -> bytes:
     return Path(f"/proc/{pid}/cmdline").read_bytes()
 
@@ -157,6 +168,9 @@ async def test_two_channels_staff_chat_and_a_kill_9(tmp_path: Path) -> None:
             (core,) = [c for c in children(proc.pid) if b"spawn_main" in cmdline(c)]
             os.kill(core, signal.SIGSTOP)
             await oa_says("Tôi đi xe máy được không?")
+            # And a staff message Telegram has handed over (the next poll confirmed it).
+            update_id = fake.push_message(STAFF, "Được ạ.", chat_id=STAFF_CHAT, thread_id=oa_topic)
+            await until(lambda: inbox(db) == 1 and confirmed(fake, update_id))
         finally:
             for pid in children(proc.pid):
                 os.kill(pid, signal.SIGKILL)
@@ -168,10 +182,11 @@ async def test_two_channels_staff_chat_and_a_kill_9(tmp_path: Path) -> None:
         fake.outage(0)
         proc = await start(env, tmp_path)
         try:
-            replies = await oa.wait_sent(oa_texts(oa, "Phòng du lịch: "), count=3, within=60)
+            replies = await oa.wait_sent(oa_texts(oa, "Phòng du lịch: "), count=4, within=60)
             assert [s.text for s in replies][1:] == [
                 "Phòng du lịch: Vé bao nhiêu?",
                 "Phòng du lịch: Có chỗ gửi xe không?",
+                "Phòng du lịch: Được ạ.",
             ]
             relayed = await fake.wait_for(
                 "sendMessage",
