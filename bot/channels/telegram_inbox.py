@@ -11,7 +11,6 @@ next start is queued again before new updates (handled at least once).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -20,6 +19,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.batching import WriteBehind
 from bot.store.inbox import TelegramInbox
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class DurableQueue(asyncio.Queue[object]):
         self._inbox = inbox
         self._clock = clock
         self._handled: list[int] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._writes = WriteBehind(self.flush, FLUSH_DELAY)
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -50,12 +50,7 @@ class DurableQueue(asyncio.Queue[object]):
         if not isinstance(update, Update):
             return
         self._handled.append(update.update_id)
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_DELAY)
-        await self.flush()
+        self._writes.poke()
 
     async def flush(self) -> None:
         ids, self._handled = self._handled, []
@@ -76,8 +71,4 @@ class DurableQueue(asyncio.Queue[object]):
         return len(waiting)
 
     async def close(self) -> None:
-        if self._flusher is not None and not self._flusher.done():
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-        await self.flush()
+        await self._writes.close()

@@ -8,8 +8,6 @@ than the quiet period is forgotten: a visitor back the next day starts afresh.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -18,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.batching import WriteBehind
 from bot.content.schema import Item
 from bot.core.models import Reply
 from bot.store.users import User, Users
@@ -89,7 +88,7 @@ class DialogueKeeper:
         self._clock = clock
         self._cache: OrderedDict[tuple[str, str], DialogueState] = OrderedDict()
         self._pending: dict[tuple[str, str], DialogueState] = {}
-        self._flusher: asyncio.Task[None] | None = None
+        self._writes = WriteBehind(self.flush, FLUSH_DELAY)
         self._forgotten: set[tuple[str, str]] = set()
 
     def state_of(self, user: User) -> DialogueState:
@@ -111,18 +110,13 @@ class DialogueKeeper:
         while len(self._cache) > CACHED_CHATS:
             self._cache.popitem(last=False)
         self._pending[key] = state
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+        self._writes.poke()
 
     def forget(self, channel: str, user_id: str) -> None:
         """Drop a chat's state (its row is being deleted)."""
         self._cache.pop((channel, user_id), None)
         self._pending.pop((channel, user_id), None)
         self._forgotten.add((channel, user_id))
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_DELAY)
-        await self.flush()
 
     async def flush(self) -> None:
         """Write every pending state now (also at shutdown)."""
@@ -136,11 +130,7 @@ class DialogueKeeper:
             log.exception("dialogue: %d states not saved", len(rows))
 
     async def close(self) -> None:
-        if self._flusher is not None and not self._flusher.done():
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-        await self.flush()
+        await self._writes.close()
 
 
 # The words that point back at the subject, longest first so "ở đó" goes before "đó".
