@@ -6,7 +6,10 @@ are not those of the evaluation sets."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.app import App
+from bot.core.dates import lunar_day_reply
 
 
 async def test_a_stop_word_is_not_mended_into_a_name(app: App) -> None:
@@ -14,3 +17,10 @@ async def test_a_stop_word_is_not_mended_into_a_name(app: App) -> None:
     assert engine is not None
     result = await engine.index.search(engine.docs, "is there a night train to Vinh")
     assert "tp" not in [t.token for t in result.terms]  # "to Vinh" is not "TP Vinh"
+
+
+def test_todays_lunar_date_also_in_figures() -> None:
+    reply = lunar_day_reply(dt.date(2027, 2, 20), "en")
+    assert "(15/1 in the lunar calendar)" in reply.text
+    vi = lunar_day_reply(dt.date(2027, 2, 20), "vi")
+    assert "15 tháng Giêng âm lịch" in vi.text
