@@ -8,8 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.app import App
 from bot.core.dates import lunar_day_reply
+from bot.text.fold import fold
+from tests.core.test_conversation import say
+
+
+@pytest.mark.parametrize(
+    ("question", "item", "said"),
+    [
+        ("Is there a toilet at Phat Tich pagoda?", "chua-phat-tich", "toilets"),
+        ("chùa Bút Tháp có wifi không", "chua-but-thap", "wi-fi"),
+        ("den do co cho gui xe o to khong", "den-do", "gui xe"),
+    ],
+)
+async def test_a_facility_the_content_does_not_mention_is_not_known(
+    app: App, question: str, item: str, said: str
+) -> None:
+    [reply] = await say(app, question)
+    assert not reply.answered
+    assert [i.id for i in reply.items] == [item]
+    assert said in fold(reply.text)
+    assert "yes" not in fold(reply.text).split()
+
+
+async def test_a_facility_the_item_speaks_of_is_answered_from_its_text(app: App) -> None:
+    [reply] = await say(app, "hội đền Mẫu Đồng Đăng có chỗ gửi xe không")
+    assert reply.answered
+    assert reply.items[0].id == "le-hoi-den-mau-dong-dang"
 
 
 async def test_a_stop_word_is_not_mended_into_a_name(app: App) -> None:
