@@ -90,8 +90,17 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
             ]
         for place in places[:RELATED]:
             name = place.name.get(lang)
+            table = _table_distance(pack, place, lang)
+            said = _("From Hanoi, as the distance table gives it: {distance}.")
             if place.getting_there is not None:
                 way = place.getting_there.get(lang)
+                # Sources differ at times: the table's figure too, when the way lacks it.
+                if table is not None and not set(re.findall(r"\d+", table)) <= set(
+                    re.findall(r"\d+", way)
+                ):
+                    way += "\n" + said.format(distance=table)
+            elif table is not None:
+                way = said.format(distance=table)
             else:
                 way = _province_distance(pack, place, lang) or _("No directions yet.")
             head = "" if place is item else f"{name}: "
@@ -127,6 +136,24 @@ def _province_distance(pack: ContentPack, place: Place, lang: str) -> str | None
                 " from Hanoi."
             )
             return text.format(province=province.name.get(lang), km=province.distance_from_hanoi_km)
+    return None
+
+
+def _table_distance(pack: ContentPack, place: Place, lang: str) -> str | None:
+    """The entry for ``place`` in the content's table of distances from Hanoi (an FAQ
+    tagged ``distance``), when the table names it: "hồ Ba Bể khoảng 240 km"."""
+    names = [
+        f" {n} "
+        for n in (fold(x) for x in (place.name.vi, place.name.en, *place.aliases))
+        if len(n.split()) >= 2
+    ]
+    for table in pack.items.values():
+        if table.kind != "faq" or "distance" not in table.tags:
+            continue
+        for entry in re.split(r"[;:]\s*", table.body.get(lang)):
+            folded = " " + " ".join(re.findall(r"[0-9a-z]+", fold(entry))) + " "
+            if " km " in folded and any(n in folded for n in names):
+                return entry.strip().rstrip(".")
     return None
 
 

@@ -52,3 +52,12 @@ def test_todays_lunar_date_also_in_figures() -> None:
     assert "(15/1 in the lunar calendar)" in reply.text
     vi = lunar_day_reply(dt.date(2027, 2, 20), "vi")
     assert "15 tháng Giêng âm lịch" in vi.text
+
+
+async def test_directions_quote_the_distance_table_when_it_gives_another_figure(
+    app: App,
+) -> None:
+    [reply] = await say(app, "How far is Cua Lo beach from Hanoi?")
+    text = fold(reply.text)
+    assert "300 km" in text  # the place's own way there
+    assert "distance table" in text and "290 km" in text
