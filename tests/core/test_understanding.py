@@ -61,3 +61,13 @@ async def test_directions_quote_the_distance_table_when_it_gives_another_figure(
     text = fold(reply.text)
     assert "300 km" in text  # the place's own way there
     assert "distance table" in text and "290 km" in text
+
+
+async def test_near_the_subject_lists_the_nearest_and_what_it_is_combined_with(
+    app: App,
+) -> None:
+    await say(app, "đền Cuông")
+    [reply] = await say(app, "gần đó có gì")
+    text = fold(reply.text)
+    assert "gan den cuong nhat" in text
+    assert "ket hop" in text and "cua lo" in text
