@@ -24,13 +24,14 @@ class Intent(enum.Enum):
 
 _PATTERNS: dict[Intent, str] = {
     Intent.WHEN: r"khi nao|bao gio|ngay nao|luc nao|thoi gian nao|dien ra|to chuc|when|what date"
-    r"|dates?\b|lich\b|vao ngay|ngay may|thang may",
+    r"|dates?\b|(?<!du )lich\b|vao ngay|ngay may|thang may",
     Intent.WHERE: r"o dau|\bwhere\b|nam o|dia chi|address|located|thuoc tinh nao|thuoc dau",
     Intent.DISTANCE: r"bao xa|how far|\bkm\b|distance|cach .* bao|bao nhieu km|mat bao lau"
     r"|cay so|kilomet",
     Intent.EVENTS: r"le hoi|su kien|\bevents?\b|festivals?|what'?\s?s on|dien ra|co gi (vui|hay)",
     Intent.TOUR: r"\btours?\b|hanh trinh|lich trinh|\broutes?\b|itinerar|chuong trinh du lich",
-    Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish",
+    Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish"
+    r"|\bngon\b|tasty|delicious",
     Intent.MERGER: r"sap nhap|hop nhat|\bmerge|part of|tinh moi|new province|thuoc tinh nao"
     r"|reorganis|reorganiz|restructur|administrative"
     r"|ten moi|nay (la|thuoc)|now (in|part|belongs)",

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.core.dates import lunar_day_reply
+from bot.core.intent import Intent, intents
 from bot.text.fold import fold
 from tests.core.test_conversation import say
 
@@ -45,6 +46,12 @@ async def test_a_stop_word_is_not_mended_into_a_name(app: App) -> None:
     assert engine is not None
     result = await engine.index.search(engine.docs, "is there a night train to Vinh")
     assert "tp" not in [t.token for t in result.terms]  # "to Vinh" is not "TP Vinh"
+
+
+def test_tourism_is_not_a_calendar_and_tasty_is_about_food() -> None:
+    assert Intent.WHEN not in intents("bac ninh du lich co gi hay")
+    assert Intent.WHEN in intents("lich le hoi thang gieng")
+    assert Intent.FOOD in intents("nghe an co mon gi ngon khong")
 
 
 def test_todays_lunar_date_also_in_figures() -> None:
