@@ -48,6 +48,29 @@ _PATTERNS: dict[Intent, str] = {
 _COMPILED = {intent: re.compile(p) for intent, p in _PATTERNS.items()}
 
 
+# A question after one fact (a year, a number, a date): answered in a few lines, without
+# the runners-up's summaries.
+_ONE_FACT = re.compile(
+    r"\bnam nao\b|\bnam bao nhieu\b|\b(which|what) year\b|\bin what year\b|"
+    r"\bwhen (did|was|were)\b|\bbao nhieu\b|\bhow (many|much|old|long|big|large|tall|high)\b|"
+    r"\b(rong|cao|dai|lau|xa) bao\b|\bngay nao\b|\bkhi nao\b|\bthuoc tinh nao\b|"
+    r"\bwhich province\b|\bmay (km|nam|ngay|dao|ha)\b"
+)
+
+
+_EXACT = re.compile(r"\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bchinh xac\b|\bcu the\b")
+
+
+def asks_exact(folded: str) -> bool:
+    """Whether the question wants an exact figure or day ("chính xác", "exactly")."""
+    return _EXACT.search(folded) is not None
+
+
+def asks_one_fact(folded: str) -> bool:
+    """Whether the folded question asks for one fact ("năm nào", "how many")."""
+    return _ONE_FACT.search(folded) is not None
+
+
 def intents(folded: str) -> set[Intent]:
     """Every intent whose cue appears in the folded question."""
     return {intent for intent, rx in _COMPILED.items() if rx.search(folded)}

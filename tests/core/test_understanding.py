@@ -12,9 +12,39 @@ import pytest
 
 from bot.app import App
 from bot.core.dates import lunar_day_reply
-from bot.core.intent import Intent, intents
+from bot.core.intent import Intent, asks_one_fact, intents
 from bot.text.fold import fold
 from tests.core.test_conversation import say
+
+# -- places outside the region ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hà Giang có gì đẹp?",
+        "ha giang co gi an ko ad",  # the chat fillers go, "ha" of "Hà Giang" stays
+        "lễ hội ở Hà Giang",
+        "What can I see in Hue?",
+        "Đà Nẵng có gì chơi",
+        "di vinh ha long mat bao lau",
+    ],
+)
+async def test_a_place_outside_the_region_is_not_answered_with_a_look_alike(
+    app: App, question: str
+) -> None:
+    [reply] = await say(app, question)
+    assert not reply.answered, reply.text
+    assert not reply.items
+    assert "bac giang" in fold(reply.text)  # says which provinces it does know
+
+
+async def test_a_name_of_an_item_that_contains_such_a_place_is_still_answered(app: App) -> None:
+    [reply] = await say(app, "Hạ Long trên cạn ở đâu?")
+    assert reply.answered and reply.items[0].id == "ho-cam-son"
+
+
+# -- facilities ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -41,11 +71,45 @@ async def test_a_facility_the_item_speaks_of_is_answered_from_its_text(app: App)
     assert reply.items[0].id == "le-hoi-den-mau-dong-dang"
 
 
+# -- which item, how much of it -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("vi giam duoc unesco cong nhan nam nao", "vi-giam"),
+        ("moc ban vinh nghiem duoc unesco cong nhan nam nao", "moc-ban-vinh-nghiem"),
+    ],
+)
+async def test_the_item_the_question_names_comes_first(app: App, question: str, item: str) -> None:
+    [reply] = await say(app, question)
+    assert reply.answered and reply.items[0].id == item
+
+
 async def test_a_stop_word_is_not_mended_into_a_name(app: App) -> None:
     engine = app.engine
     assert engine is not None
     result = await engine.index.search(engine.docs, "is there a night train to Vinh")
     assert "tp" not in [t.token for t in result.terms]  # "to Vinh" is not "TP Vinh"
+
+
+@pytest.mark.parametrize(
+    "question", ["When did Hai Duong merge into Hai Phong?", "đền Đô thờ bao nhiêu vị vua?"]
+)
+async def test_a_one_fact_question_gets_a_short_answer(app: App, question: str) -> None:
+    assert asks_one_fact(fold(question))
+    [reply] = await say(app, question)
+    assert reply.answered
+    assert len(reply.text) <= 500, reply.text
+    assert "see also" not in fold(reply.text) and "xem them" not in fold(reply.text)
+
+
+async def test_the_exact_day_of_an_event_set_each_year_is_not_made_up(app: App) -> None:
+    [reply] = await say(app, "What is the exact date of the Cua Lo beach season opening?")
+    text = fold(reply.text)
+    assert reply.items[0].id == "khai-truong-bien-cua-lo"
+    assert "not been announced" in text
+    assert "5-30 april" not in text.replace("–", "-") and "around" not in text
 
 
 def test_tourism_is_not_a_calendar_and_tasty_is_about_food() -> None:
@@ -59,6 +123,9 @@ def test_todays_lunar_date_also_in_figures() -> None:
     assert "(15/1 in the lunar calendar)" in reply.text
     vi = lunar_day_reply(dt.date(2027, 2, 20), "vi")
     assert "15 tháng Giêng âm lịch" in vi.text
+
+
+# -- distances and what is near -------------------------------------------------------------
 
 
 async def test_directions_quote_the_distance_table_when_it_gives_another_figure(
