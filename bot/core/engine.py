@@ -120,9 +120,7 @@ class Engine:
             return Answer(reply, folded, [i.id for i in reply.items])
         if not answered or top is None:
             return Answer(self._unanswered(lang), folded, [])
-        # Runners-up that share only a province with the question, or that never mention
-        # the item it names, are not worth a mention.
-        worth = [h for h in hits if h is not top and specific > 0 and self._names_all(h, named)]
+        worth = self._worth(top, hits, specific, named)
         reply = self._item_reply(top, [top, *worth], result, today, lang, window, wanted)
         return Answer(reply, folded, [i.id for i in reply.items])
 
@@ -203,8 +201,19 @@ class Engine:
             return True
         return hit.alias_span >= 2 and hit.name_coverage >= 0.45
 
-    def _names_all(self, hit: Hit, named: list[list[str]]) -> bool:
-        return all(self.index.mentions(hit.item_id, words) for words in named)
+    def _worth(
+        self, top: Hit, hits: list[Hit], specific: float, named: list[list[str]]
+    ) -> list[Hit]:
+        """The runners-up worth a mention: not those that share only a province with the
+        question (unless of the kind it asks for there), nor those that never mention the
+        item it names."""
+        return [
+            h
+            for h in hits
+            if h is not top
+            and (specific > 0 or h.reasons.get("fits"))
+            and all(self.index.mentions(h.item_id, words) for words in named)
+        ]
 
     def _overlaps(self, item_id: str, today: dt.date, window: tuple[dt.date, dt.date]) -> bool:
         item = self.pack.items[item_id]
