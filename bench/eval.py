@@ -48,8 +48,12 @@ except Exception as exc:  # the engine is allowed to be broken; the judge must n
 
 fold: Callable[[str], str] = _fold
 
-DEFAULT_SETS = (REPO / "eval" / "questions.jsonl", REPO / "eval" / "questions-2.jsonl")
-DEFAULT_DIALOGUES = (REPO / "eval" / "dialogues.jsonl",)
+DEFAULT_SETS = (
+    REPO / "eval" / "questions.jsonl",
+    REPO / "eval" / "questions-2.jsonl",
+    REPO / "eval" / "questions-3.jsonl",
+)
+DEFAULT_DIALOGUES = (REPO / "eval" / "dialogues.jsonl", REPO / "eval" / "dialogues-2.jsonl")
 SHARED_DIRS = (Path("/work/shared/eval"), REPO.parent / "shared" / "eval")
 DEV_SETS = ("dev-questions.jsonl", "dev-questions-2.jsonl")
 DEV_DIALOGUES = ("dev-dialogues.jsonl",)
@@ -506,14 +510,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         dest="sets",
         help="a JSON-lines question set (repeatable; default: eval/questions.jsonl,"
-        " eval/questions-2.jsonl and the shared dev sets when present)",
+        " eval/questions-2.jsonl, eval/questions-3.jsonl and the shared dev sets when present)",
     )
     parser.add_argument(
         "--dialogues",
         action="append",
         type=Path,
-        help="a JSON-lines dialogue set (repeatable; default: eval/dialogues.jsonl and the"
-        " shared dev dialogues; none when --set is given without it)",
+        help="a JSON-lines dialogue set (repeatable; default: eval/dialogues.jsonl,"
+        " eval/dialogues-2.jsonl and the shared dev dialogues; none when --set is given"
+        " without it)",
     )
     parser.add_argument(
         "--tourbot",

@@ -49,10 +49,15 @@ _DAY_OF_TET = re.compile(rf"\b(?:mung|mong)\s+(?P<d>[1-9]|10|{'|'.join(_VI_DAYS)
 
 def lunar_day_reply(day: dt.date, lang: str) -> Reply:
     """ "Thứ Tư, 2 tháng 12, 2026 là 24 tháng 10 âm lịch." """
+    lunar = solar_to_lunar(day)
     with use_lang(lang):
-        text = _("{date} is {lunar}.").format(
+        # The day/month figures as Vietnamese calendars print them ("3/2"), besides the
+        # ordinal words that English needs.
+        text = _("{date} is {lunar} ({day}/{month} in the lunar calendar).").format(
             date=format_date(day, lang, with_lunar=False),
-            lunar=format_lunar(solar_to_lunar(day), lang),
+            lunar=format_lunar(lunar, lang),
+            day=lunar.day,
+            month=lunar.month,
         )
         return Reply(text=text, lang=lang, buttons=_events_button(day, day))
 

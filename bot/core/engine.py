@@ -12,9 +12,11 @@ from bot.calendar.recurrence import Occurrence
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province
 from bot.core import answers, dates, events
-from bot.core.intent import KIND_BOOST, Intent, cue_words, intents
+from bot.core.elsewhere import places_elsewhere
+from bot.core.intent import KIND_BOOST, Intent, asks_exact, asks_one_fact, cue_words, intents
 from bot.core.labels import short
 from bot.core.models import ItemRef, Reply
+from bot.core.names import name_runs, named_in, named_instead
 from bot.core.replies import help_text, menu_buttons
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
@@ -82,7 +84,7 @@ class Engine:
         if match is not None:
             a, b = match.span
             # Cut the phrase out of the text as typed when folding kept its length (it does
-            # for NFC text), so capitalised names survive for _name_runs.
+            # for NFC text), so capitalised names survive for name_runs.
             source = text if len(fold(text)) == len(text) else fold(text)
             rest = source[:a] + " " + source[b:]
         result = await self.index.search(self.docs, rest, cues=cue_words(folded))
@@ -91,15 +93,9 @@ class Engine:
         provinces = self._provinces_named(result)
         if (Intent.GREETING in wanted or Intent.HELP in wanted) and specific == 0:
             return Answer(self._help(lang), folded, [])
-        # The best-scored item the question really points at (an intent boost can lift a
-        # loosely matching item above the one whose name was typed).
-        runs = self._name_runs(rest, result)
-        top = next(
-            (h for h in hits[:5] if self._confident(h, result, runs)), hits[0] if hits else None
-        )
-        answered = top is not None and self._confident(top, result, runs)
-        if top is not None and hits and top is not hits[0]:
-            hits = [top, *[h for h in hits if h is not top]]
+        top, answered, named, elsewhere = self._choose(rest, result, hits)
+        if elsewhere and not answered:
+            return Answer(self._unanswered(lang), folded, [])
         window = (match.window.start, match.window.end) if match else None
         about_dates = bool(wanted & {Intent.EVENTS, Intent.WHEN, Intent.CONVERT}) or not any(
             not t.stop for t in result.terms
@@ -124,10 +120,38 @@ class Engine:
             return Answer(reply, folded, [i.id for i in reply.items])
         if not answered or top is None:
             return Answer(self._unanswered(lang), folded, [])
-        reply = self._item_reply(top, hits, result, today, lang, window, wanted)
+        worth = self._worth(top, hits, specific, named)
+        reply = self._item_reply(top, [top, *worth], result, today, lang, window, wanted)
         return Answer(reply, folded, [i.id for i in reply.items])
 
     # -- scoring -----------------------------------------------------------------------
+
+    def _choose(
+        self, rest: str, result: SearchResult, hits: list[Hit]
+    ) -> tuple[Hit | None, bool, list[list[str]], bool]:
+        """The item the question is about, whether it answers it, the item names the
+        question quotes, and whether it names a place outside the region."""
+        # The best-scored item the question really points at (an intent boost can lift a
+        # loosely matching item above the one whose name was typed).
+        runs = name_runs(rest, result)
+        # A place outside the region must be mentioned by the answer, like a name typed
+        # with capitals: "Hà Giang có gì chơi" is not answered about Bắc Giang.
+        elsewhere = [[name] for name in places_elsewhere(tokens(rest))]
+        runs += elsewhere
+        top = next(
+            (h for h in hits[:5] if self._confident(h, result, runs)), hits[0] if hits else None
+        )
+        answered = top is not None and self._confident(top, result, runs)
+        named = named_in(self.pack, result)
+        top = named_instead(
+            top,
+            hits,
+            result,
+            named,
+            lambda h: self._confident(h, result, runs),
+            self.index.mentions,
+        )
+        return top, answered, named, bool(elsewhere)
 
     def _boosted(self, result: SearchResult, wanted: set[Intent]) -> list[Hit]:
         named = self._provinces_named(result)
@@ -147,30 +171,6 @@ class Engine:
             )
             hit.reasons["fits"] = float(bool(fits and named and where & named))
         return sorted(result.hits, key=lambda h: (-h.score, h.item_id))
-
-    def _name_runs(self, text: str, result: SearchResult) -> list[list[list[str]]]:
-        """Names the visitor capitalised ("Hà Nội", "Trúc Lâm", "Hanoi"), all of them words
-        we index or a typo of one (a name we never heard of, "Đà Lạt", stays as typed and
-        so rules out every item). Each name comes with its acceptable forms:
-        a name that starts the message may or may not include its first word, which is
-        capitalised for the sentence ("Is Bac Giang…", "Phía Nghệ An…") or for the name
-        ("Đà Lạt…", "Hồ Chí Minh…")."""
-        repaired = {t.typed: t.token for t in result.terms}
-        runs: list[list[list[str]]] = []
-        run: list[str] = []
-        starts_message = False
-        for i, word in enumerate([*text.split(), ""]):
-            if word[:1].isupper():
-                starts_message = starts_message or (i == 0)
-                # Single letters are the "s" of "Giang's" and the English "I".
-                run.extend(repaired.get(t, t) for t in tokens(word) if len(t) > 1)
-                continue
-            forms = [run, run[1:]] if starts_message else [run]
-            forms = [f for f in forms if f and len("".join(f)) >= 3]
-            if forms and (not starts_message or len(run) > 1):
-                runs.append(forms)
-            run, starts_message = [], False
-        return runs
 
     def _confident(
         self, hit: Hit, result: SearchResult, runs: list[list[list[str]]] | None = None
@@ -200,6 +200,20 @@ class Engine:
         if (hit.alias_span >= 2 or hit.rare_alias) and hit.kind != "province":
             return True
         return hit.alias_span >= 2 and hit.name_coverage >= 0.45
+
+    def _worth(
+        self, top: Hit, hits: list[Hit], specific: float, named: list[list[str]]
+    ) -> list[Hit]:
+        """The runners-up worth a mention: not those that share only a province with the
+        question (unless of the kind it asks for there), nor those that never mention the
+        item it names."""
+        return [
+            h
+            for h in hits
+            if h is not top
+            and (specific > 0 or h.reasons.get("fits"))
+            and all(self.index.mentions(h.item_id, words) for words in named)
+        ]
 
     def _overlaps(self, item_id: str, today: dt.date, window: tuple[dt.date, dt.date]) -> bool:
         item = self.pack.items[item_id]
@@ -248,6 +262,15 @@ class Engine:
         way = Intent.DISTANCE in wanted
         this_year = window == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
         parts = [answers.item_text(self.pack, item, occurrence, today, words, way, this_year)]
+        asked = " ".join(t.typed for t in result.terms)
+        if isinstance(item, Event) and item.recurrence.approximate and asks_exact(asked):
+            # The exact day of an event set each year is not a window we can compute.
+            year = occurrence.start.year if occurrence is not None else today.year
+            text = _(
+                "The exact date for {year} has not been announced yet: please check the"
+                " official announcements before you go."
+            )
+            parts = [item.summary.get(lang), text.format(year=year)]
         if isinstance(item, Event) and occurrence is not None and occurrence.end < today:
             # The reply's item is the next occurrence even when the text recalls a past one.
             occurrence = answers.occurrence_for(item, today)
@@ -265,7 +288,8 @@ class Engine:
         others = [h for h in hits[1:] if h.score >= 0.7 * top.score and self._confident(h, result)][
             :SEE_ALSO
         ]
-        self._see_also(others, top, today, lang, window, parts, refs)
+        brief = asks_one_fact(asked)
+        self._see_also(others, top, today, lang, window, parts, refs, brief)
         related = refs[1:] or answers.related_refs(self.pack, item, today)
         return Reply(
             text="\n\n".join(parts),
@@ -285,8 +309,10 @@ class Engine:
         window: tuple[dt.date, dt.date] | None,
         parts: list[str],
         refs: list[ItemRef],
+        brief: bool = False,
     ) -> None:
-        """Append the runners-up worth a mention to ``parts`` (one short line) and ``refs``."""
+        """Append the runners-up worth a mention to ``parts`` (one short line) and ``refs``;
+        without the line of names when the question wants one fact (``brief``)."""
         if not others:
             return
         titles: list[str] = []
@@ -306,12 +332,13 @@ class Engine:
                 # Solar dates only: a lunar date in brackets inside a bracket reads badly.
                 title += ", " + format_range(occ.start, occ.end, lang, with_lunar=False)
             titles.append(title)
-        if titles:
+        if titles and not brief:
             parts.append(_("See also: {names}").format(names="; ".join(titles)))
         # A runner-up almost as good as the winner gets its summary too: the
         # question may be about it ("where was Hồ Chí Minh born" → the square and
         # Kim Liên both match).
-        close = [h for h in others[:1] if h.score >= 0.9 * top.score]
+        # (Not when one fact is asked: it is in the answer already, or not at all.)
+        close = [h for h in others[:1] if h.score >= 0.9 * top.score and not brief]
         for h in close:
             other = self.pack.items[h.item_id]
             parts.append(f"{other.name.get(lang)}: {other.summary.get(lang)}")

@@ -24,13 +24,14 @@ class Intent(enum.Enum):
 
 _PATTERNS: dict[Intent, str] = {
     Intent.WHEN: r"khi nao|bao gio|ngay nao|luc nao|thoi gian nao|dien ra|to chuc|when|what date"
-    r"|dates?\b|lich\b|vao ngay|ngay may|thang may",
+    r"|dates?\b|(?<!du )lich\b|vao ngay|ngay may|thang may",
     Intent.WHERE: r"o dau|\bwhere\b|nam o|dia chi|address|located|thuoc tinh nao|thuoc dau",
     Intent.DISTANCE: r"bao xa|how far|\bkm\b|distance|cach .* bao|bao nhieu km|mat bao lau"
     r"|cay so|kilomet",
     Intent.EVENTS: r"le hoi|su kien|\bevents?\b|festivals?|what'?\s?s on|dien ra|co gi (vui|hay)",
     Intent.TOUR: r"\btours?\b|hanh trinh|lich trinh|\broutes?\b|itinerar|chuong trinh du lich",
-    Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish",
+    Intent.FOOD: r"an gi|dac san|mon an|\bfood\b|\beat\b|specialt|am thuc|cuisine|\bdish"
+    r"|\bngon\b|tasty|delicious",
     Intent.MERGER: r"sap nhap|hop nhat|\bmerge|part of|tinh moi|new province|thuoc tinh nao"
     r"|reorganis|reorganiz|restructur|administrative"
     r"|ten moi|nay (la|thuoc)|now (in|part|belongs)",
@@ -45,6 +46,29 @@ _PATTERNS: dict[Intent, str] = {
     Intent.HELP: r"^(help|giup|tro giup|huong dan)\b|ban (lam|giup) (duoc )?gi|what can you do",
 }
 _COMPILED = {intent: re.compile(p) for intent, p in _PATTERNS.items()}
+
+
+# A question after one fact (a year, a number, a date): answered in a few lines, without
+# the runners-up's summaries.
+_ONE_FACT = re.compile(
+    r"\bnam nao\b|\bnam bao nhieu\b|\b(which|what) year\b|\bin what year\b|"
+    r"\bwhen (did|was|were)\b|\bbao nhieu\b|\bhow (many|much|old|long|big|large|tall|high)\b|"
+    r"\b(rong|cao|dai|lau|xa) bao\b|\bngay nao\b|\bkhi nao\b|\bthuoc tinh nao\b|"
+    r"\bwhich province\b|\bmay (km|nam|ngay|dao|ha)\b"
+)
+
+
+_EXACT = re.compile(r"\bexact(?:ly)?\b|\bprecise(?:ly)?\b|\bchinh xac\b|\bcu the\b")
+
+
+def asks_exact(folded: str) -> bool:
+    """Whether the question wants an exact figure or day ("chính xác", "exactly")."""
+    return _EXACT.search(folded) is not None
+
+
+def asks_one_fact(folded: str) -> bool:
+    """Whether the folded question asks for one fact ("năm nào", "how many")."""
+    return _ONE_FACT.search(folded) is not None
 
 
 def intents(folded: str) -> set[Intent]:

@@ -3,6 +3,8 @@ from what the content gives (dated), never with a figure it does not have."""
 
 from __future__ import annotations
 
+import re
+
 from bot.content.loader import ContentPack
 from bot.content.schema import Item, Place, Province, Tour
 from bot.core.answers import (
@@ -19,7 +21,22 @@ from bot.core.models import Button, Reply
 from bot.core.payloads import ShowMap
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
+from bot.text.fold import fold
 
+# Facilities visitors ask about that the content never lists: a question about one is
+# answered "not known", not with the place's page as if it said yes.
+AMENITIES: dict[str, str] = {
+    "wifi": r"\bwi ?fi\b|\binternet\b|\bsong (?:dien thoai|4g|5g)\b|\b[45]g\b",
+    "parking": r"\b(?:gui|do|giu) (?:xe|oto|o to)\b|\bbai (?:do|gui) xe\b|\bparking\b"
+    r"|\bcar park\b|\bpark (?:the|my|a) car\b",
+    "toilets": r"\b(?:nha|cho) ve sinh\b|\btoilets?\b|\brestrooms?\b|\bwc\b"
+    r"|\bbathrooms?\b",
+    "atm": r"\batm\b|\bcay rut tien\b|\brut tien\b|\bcash machine\b",
+    "wheelchair": r"\bxe lan\b|\bwheelchairs?\b|\bdisabled access\b|\bstep free\b",
+    "charging": r"\bsac (?:dien thoai|pin)\b|\bcharg(?:e|ing) (?:my |a )?(?:phone|battery)\b",
+    "lockers": r"\b(?:gui|cat) do\b|\blockers?\b|\bleft luggage\b|\bluggage storage\b",
+}
+_AMENITY_RX = {key: re.compile(rx) for key, rx in AMENITIES.items()}
 _HOURS = frozenset({"hours", "opening_hours"})
 _TICKETS = frozenset({"tickets", "price"})
 
@@ -73,8 +90,17 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
             ]
         for place in places[:RELATED]:
             name = place.name.get(lang)
+            table = _table_distance(pack, place, lang)
+            said = _("From Hanoi, as the distance table gives it: {distance}.")
             if place.getting_there is not None:
                 way = place.getting_there.get(lang)
+                # Sources differ at times: the table's figure too, when the way lacks it.
+                if table is not None and not set(re.findall(r"\d+", table)) <= set(
+                    re.findall(r"\d+", way)
+                ):
+                    way += "\n" + said.format(distance=table)
+            elif table is not None:
+                way = said.format(distance=table)
             else:
                 way = _province_distance(pack, place, lang) or _("No directions yet.")
             head = "" if place is item else f"{name}: "
@@ -111,3 +137,61 @@ def _province_distance(pack: ContentPack, place: Place, lang: str) -> str | None
             )
             return text.format(province=province.name.get(lang), km=province.distance_from_hanoi_km)
     return None
+
+
+def _table_distance(pack: ContentPack, place: Place, lang: str) -> str | None:
+    """The entry for ``place`` in the content's table of distances from Hanoi (an FAQ
+    tagged ``distance``), when the table names it: "hồ Ba Bể khoảng 240 km"."""
+    names = [
+        f" {n} "
+        for n in (fold(x) for x in (place.name.vi, place.name.en, *place.aliases))
+        if len(n.split()) >= 2
+    ]
+    for table in pack.items.values():
+        if table.kind != "faq" or "distance" not in table.tags:
+            continue
+        for entry in re.split(r"[;:]\s*", table.body.get(lang)):
+            folded = " " + " ".join(re.findall(r"[0-9a-z]+", fold(entry))) + " "
+            if " km " in folded and any(n in folded for n in names):
+                return entry.strip().rstrip(".")
+    return None
+
+
+def amenity_asked(folded: str) -> str | None:
+    """The facility a folded question asks about ("có wifi không"), if any."""
+    return next((key for key, rx in _AMENITY_RX.items() if rx.search(folded)), None)
+
+
+def says_amenity(item: Item, key: str) -> bool:
+    """Whether the item's own text speaks of the facility (then it is answered from it)."""
+    text = " ".join(
+        " ".join(re.findall(r"[0-9a-z]+", fold(t.vi + " " + t.en)))
+        for t in (item.summary, item.body)
+    )
+    return _AMENITY_RX[key].search(text) is not None
+
+
+def amenity_reply(pack: ContentPack, item: Item, key: str, lang: str) -> Reply:
+    """ "I have no information about Wi-Fi at Tam Thanh Cave": the content lists no
+    facilities, so none is confirmed or denied (``answered`` is False)."""
+    with use_lang(lang):
+        names = {
+            "wifi": _("Wi-Fi or mobile signal"),
+            "parking": _("parking"),
+            "toilets": _("toilets"),
+            "atm": _("cash machines (ATMs)"),
+            "wheelchair": _("wheelchair access"),
+            "charging": _("phone charging"),
+            "lockers": _("left luggage"),
+        }
+        text = _(
+            "I have no information about {what} at {name}. Please check locally before you go."
+        ).format(what=names[key], name=item.name.get(lang))
+        return Reply(
+            text=text,
+            lang=lang,
+            title=item.name.get(lang),
+            answered=False,
+            items=(item_ref(item),),
+            buttons=way_buttons(pack, item),
+        )

@@ -103,7 +103,7 @@ _CUES: tuple[tuple[Intent, str], ...] = (
     (
         Intent.PRICE,
         r"\bgia (?:bao nhieu|the nao|ca|re|dat|tour|phong|ra sao|sao|khoang|bn|tien)\b"
-        r"|^gia$|\bgia (?:ve )?xname\b|\bbao nhieu tien\b"
+        r"|^gia$|\bgia (?:ve )?xname\b|\bbao nhieu tien\b(?! si\b)"
         r"|\b(?:het|ton|mat) (?:khoang )?bao nhieu\b(?! (?:km|ngay"
         r"|gio|thoi gian|lau))|\bchi phi\b|\bton kem\b|\b(?:co )?(?:dat|mac|re) (?:khong|ko|qua)"
         r"\b|\bhow much\b|\bprices?\b|\bcosts?\b|\bexpensive\b|\bcheap\b|\bbudget\b|\bpricing\b",

@@ -83,8 +83,8 @@ _ANAPHORA_RE = re.compile(
     r"(?! (?:is|are|was|were|any)\b)"
     r"|\b(?:o|cho|noi|den|toi|tai|cua|gan|quanh|dia diem|le hoi|tour|cai|chua|ve|khu)"
     r" (?:do|ay|day|kia|nay nua)\b|\bno (?:o|co|la|cach|mo|bao|khi|dien|nam|thuoc|to|gan"
-    r"|the|di|ra|ten|nhu|con|bat)\b|\b(?:cua|den|toi|ve) no\b|\bdo (?:co|la|o|bao|thi|mo"
-    r"|cach)\b"
+    r"|the|di|ra|ten|nhu|con|bat|duoc|tho|xay|dep|noi|gom)\b|\b(?:cua|den|toi|ve) no\b"
+    r"|\bdo (?:co|la|o|bao|thi|mo|cach)\b"
 )
 
 # Aspect cues, in the order they are tried: "gần đó có gì" is about what is nearby.

@@ -181,6 +181,13 @@ class SearchIndex:
                 best = min(names, key=lambda k: OSA.distance(typed, " ".join(k)), default=None)
                 if best is None or best == window or OSA.distance(typed, " ".join(best)) > 1:
                     continue
+                # A whole word of the language is no typo: "to Vinh" is not "TP Vinh".
+                # (A single letter is: "Nghe A".)
+                if any(
+                    t.stop and len(t.token) > 1 and t.token != b
+                    for t, b in zip(out[i : i + n], best, strict=True)
+                ):
+                    continue
                 for j, token in enumerate(best):
                     if out[i + j].token != token:
                         out[i + j] = dataclasses.replace(

@@ -98,4 +98,6 @@ def test_the_answer_offers_the_festivals_of_that_time() -> None:
 
 def test_lunar_day_reply_in_english() -> None:
     reply = lunar_day_reply(dt.date(2027, 2, 6), "en")
-    assert reply.text == "Saturday, 6 February 2027 is 1st day of the 1st lunar month."
+    assert reply.text == (
+        "Saturday, 6 February 2027 is 1st day of the 1st lunar month (1/1 in the lunar calendar)."
+    )

@@ -78,6 +78,8 @@ CASES = [
     ("thang 6 di an vai thieu o dau vay ad", Intent.QUESTION),
     ("thai nguyen co che ngon ko", Intent.QUESTION),
     ("bac ninh co lang nghe nao hay ko", Intent.QUESTION),
+    ("văn miếu mao điền thờ bao nhiêu tiến sĩ", Intent.QUESTION),  # "tiến sĩ", not "tiền"
+    ("di hoi lim het bao nhieu tien", Intent.PRICE),
     ("hội Lim năm nay vào ngày nào", Intent.QUESTION),
     ("hoi lim nam nay vao ngay nao", Intent.QUESTION),
     ("Chùa Vĩnh Nghiêm ở đâu", Intent.QUESTION),

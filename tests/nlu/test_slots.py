@@ -144,6 +144,14 @@ def test_follow_up(
     assert slots.follow_up == (anaphora or ellipsis)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["nó được trùng tu khi nào", "no duoc cong nhan chua", "nó thờ vị tướng nào", "no xay bang gi"],
+)
+def test_no_before_a_verb_points_back(nlu: Understanding, text: str) -> None:
+    assert nlu.understand(text, TODAY).slots.anaphora
+
+
 def test_is_there_is_no_pronoun(nlu: Understanding) -> None:
     assert not nlu.understand("is there a festival in Lang Son", TODAY).slots.anaphora
     assert not nlu.understand("will it rain tomorrow", TODAY).slots.anaphora

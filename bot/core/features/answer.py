@@ -19,6 +19,8 @@ from bot.text.fold import tokens
 
 # Words that address the bot or soften a question, and say nothing about what is asked.
 CHAT_FILLERS = frozenset("ad admin vay z nhe nha nhi oi a ak ah ha hihi hic ban shop".split())
+# Those that may also open a message: whom it addresses ("ad ơi", "shop ơi").
+LEADING_FILLERS = frozenset("ad admin oi ban shop".split())
 
 
 class AnswerFeature:
@@ -79,11 +81,16 @@ class AnswerFeature:
         return replies
 
     def _plain(self, turn: Turn) -> str | None:
-        """The message as the classifier read it (shorthand expanded), without chat
-        fillers; None when that is what the visitor typed anyway."""
+        """The message as the classifier read it (shorthand expanded), without the chat
+        fillers around it; None when that is what the visitor typed anyway."""
         if turn.parse is None:
             return None
-        words = [w for w in turn.parse.folded.split() if w not in CHAT_FILLERS]
+        # Only around the question: elsewhere "ha" is the "Hà" of "Hà Giang".
+        words = turn.parse.folded.split()
+        while words and words[0] in LEADING_FILLERS:
+            words.pop(0)
+        while words and words[-1] in CHAT_FILLERS:
+            words.pop()
         plain = " ".join(words)
         return plain if plain and plain != " ".join(tokens(turn.text)) else None
 

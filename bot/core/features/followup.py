@@ -8,6 +8,7 @@ visitor had typed it whole, so every kind of answer works for follow-ups too.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bot.content.schema import Event, Item, Place
@@ -65,9 +66,27 @@ class FollowUpFeature:
             return [item_answer(self._engine.pack, festival, turn.today, turn.lang)]
         if aspect is Aspect.NEARBY and isinstance(subject, Place) and subject.coordinates:
             here = Location(subject.coordinates.lat, subject.coordinates.lon)
-            return [self._nearby.nearest(here, turn.lang, skip=subject.id)]
+            heading = _("Places nearest to {name}:").format(name=subject.name.get(turn.lang))
+            nearest = self._nearby.nearest(here, turn.lang, skip=subject.id, heading=heading)
+            return [self._with_related(nearest, subject, turn.lang)]
         lang = self._engine.language_of(turn.text, turn.user.lang)
         return await self._answer.answer_text(turn, resolve(turn.text, subject, lang))
+
+    def _with_related(self, nearest: Reply, subject: Item, lang: str) -> Reply:
+        """The nearest places, then the places the content pairs with the subject (its
+        ``related``), which are what a visit there is combined with even when a closer
+        place lies across a river."""
+        pack = self._engine.pack
+        names = [
+            place.name.get(lang)
+            for ident in subject.related
+            if isinstance(place := pack.items.get(ident), Place)
+            and place.name.get(lang) not in nearest.text
+        ]
+        if not names:
+            return nearest
+        line = _("Often combined with it: {names}").format(names=", ".join(names))
+        return dataclasses.replace(nearest, text=f"{nearest.text}\n\n{line}")
 
     async def _remind(self, turn: Turn, subject: Item | None) -> Reply:
         event = subject if isinstance(subject, Event) else self._festival_at(subject)

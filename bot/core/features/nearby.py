@@ -31,15 +31,18 @@ class NearbyFeature:
             return [Reply(text=text, lang=turn.lang)]
         return [self.nearest(where, turn.lang)]
 
-    def nearest(self, where: Location, lang: str, skip: str | None = None) -> Reply:
-        """The places closest to ``where`` (leaving out ``skip``, the place itself)."""
+    def nearest(
+        self, where: Location, lang: str, skip: str | None = None, heading: str | None = None
+    ) -> Reply:
+        """The places closest to ``where`` (leaving out ``skip``, the place itself), under
+        ``heading`` (default: nearest to the visitor)."""
         places = [
             (haversine_km(where.lat, where.lon, p.coordinates.lat, p.coordinates.lon), p)
             for p in self._pack().items.values()
             if isinstance(p, Place) and p.coordinates is not None and p.id != skip
         ]
         places.sort(key=lambda pair: pair[0])
-        lines = [_("Nearest places:")]
+        lines = [heading or _("Nearest places:")]
         for km, place in places[:NEAREST]:
             lines.append(
                 _("• {name}: {km} km").format(

@@ -7,7 +7,13 @@ from bot.content.schema import Item
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.models import Reply
-from bot.core.practical import directions_reply, practical_reply
+from bot.core.practical import (
+    amenity_asked,
+    amenity_reply,
+    directions_reply,
+    practical_reply,
+    says_amenity,
+)
 from bot.nlu import Aspect, Intent
 
 ASPECTS = {
@@ -31,6 +37,8 @@ class PracticalFeature:
         pack = self._engine.pack
         if aspect == "directions":
             return [directions_reply(pack, item, turn.lang)]
+        if aspect.startswith("amenity:"):
+            return [amenity_reply(pack, item, aspect.removeprefix("amenity:"), turn.lang)]
         return [practical_reply(pack, item, aspect, turn.lang)]
 
     def _aspect(self, turn: Turn) -> str | None:
@@ -41,6 +49,10 @@ class PracticalFeature:
         if turn.intent in ASPECTS:
             return ASPECTS[turn.intent]
         slots = turn.parse.slots
+        amenity = amenity_asked(turn.parse.folded) if turn.intent is Intent.QUESTION else None
+        item = self._item(turn)
+        if amenity is not None and item is not None and not says_amenity(item, amenity):
+            return f"amenity:{amenity}"
         if turn.intent is Intent.QUESTION and slots.follow_up and slots.aspect:
             if slots.aspect is Aspect.DIRECTIONS:
                 return "directions"
