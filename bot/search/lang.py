@@ -80,6 +80,19 @@ class LangGuess:
 _TELEX_DOUBLES = (("dd", "d"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("aw", "a"), ("ow", "o"))
 
 
+def _swapped_syllable(token: str) -> bool:
+    """Whether two neighbouring letters typed in the wrong order make ``token`` from a
+    Vietnamese syllable ("tihn" for "tinh", "nhge" for "nghe"), the commonest typo on a
+    phone keyboard. Only for words of four letters or more: shorter ones are too often
+    English words one swap away from a syllable."""
+    if len(token) < 4:
+        return False
+    return any(
+        is_vietnamese_syllable(token[:i] + token[i + 1] + token[i] + token[i + 2 :])
+        for i in range(len(token) - 1)
+    )
+
+
 def _telex_leftover(token: str) -> float:
     """How much ``token`` looks like Vietnamese typed in Telex without the IME ("hoj",
     "chowi", "nguyeen"): 1 for clear keys, 0.5 for a trailing "s" alone (English plurals
@@ -128,7 +141,9 @@ def guess_language(text: str, names: Iterable[str] = ()) -> LangGuess:
             # ("Lục Ngạn lychee", "Tam Thanh cave" are English names).
             if marked:
                 vi += 0.5
-            elif token not in _LOANWORDS and not is_vietnamese_syllable(token):
+            elif not (
+                token in _LOANWORDS or is_vietnamese_syllable(token) or _swapped_syllable(token)
+            ):
                 en += 1
         elif marked:
             vi += 3
@@ -142,6 +157,8 @@ def guess_language(text: str, names: Iterable[str] = ()) -> LangGuess:
             vi += 0.5
         elif telex := _telex_leftover(token):
             vi += telex
+        elif _swapped_syllable(token):
+            vi += 0.5
         else:
             en += 1
     joined = " " + " ".join(folded_words) + " "
@@ -172,7 +189,10 @@ def detect_language(
     foreign = [
         w
         for w in words
-        if w not in _LOANWORDS and not is_vietnamese_syllable(w) and not _telex_leftover(w)
+        if w not in _LOANWORDS
+        and not is_vietnamese_syllable(w)
+        and not _telex_leftover(w)
+        and not _swapped_syllable(w)
     ]
     if words and not foreign:
         return "vi"

@@ -49,3 +49,17 @@ def test_names_alone_follow_the_saved_preference() -> None:
 def test_clear_message_beats_preference() -> None:
     assert detect_language("where is Lim hill?", "vi", "vi", NAMES) == "en"
     assert detect_language("đồi Lim ở đâu", "en", "en", NAMES) == "vi"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("hat xoan phu tho tihn nao", "vi"),  # "tihn": tinh, two letters swapped
+        ("chua but thap o dua", "vi"),  # "dua": a syllable anyway
+        ("nhge quan ho o dau", "vi"),  # "nhge": nghe
+        ("where is teh pagoda", "en"),  # English typos stay English
+        ("when does the festival strat", "en"),
+    ],
+)
+def test_a_swapped_pair_of_letters_keeps_vietnamese_vietnamese(text: str, lang: str) -> None:
+    assert detect_language(text, None, "en") == lang
