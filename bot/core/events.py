@@ -114,19 +114,51 @@ def _listing(
         )
     lines = [head]
     refs: list[ItemRef] = []
+    later = _highlights(pack, found[EVENTS_LISTED:]) if page == 0 else []
     for event, occ in shown:
         dates = format_range(occ.start, occ.end, lang)
         if event.recurrence.approximate:
             dates = _("around {dates}").format(dates=dates)
         lines.append(f"• {event.name.get(lang)}: {dates}")
         refs.append(answers.item_ref(event, occ))
+    if later:
+        # The list goes by date; what the region is known for should not hide on page 3.
+        named = "; ".join(
+            f"{event.name.get(lang)}: {format_range(occ.start, occ.end, lang)}"
+            for event, occ in later
+        )
+        lines.append(_("Also in this period: {events}").format(events=named))
     rows: list[tuple[Button, ...]] = [
         (Button(short(r.title), payload=ShowItem(r.id).pack()),) for r in refs
     ]
+    refs += [answers.item_ref(event, occ) for event, occ in later]
     nav = _nav(window, provinces, page, pages)
     if nav:
         rows.append(nav)
     return Reply(text="\n".join(lines), lang=lang, items=tuple(refs), buttons=tuple(rows))
+
+
+HIGHLIGHTS = 2  # events of later pages named on the first
+STANDING = 2  # ... when at least this many other items (tours, heritage) refer to them
+_standings: dict[str, dict[str, int]] = {}
+
+
+def _highlights(
+    pack: ContentPack, rest: list[tuple[Event, Occurrence]]
+) -> list[tuple[Event, Occurrence]]:
+    """The events of ``rest`` that most other items refer to (tours built around them,
+    the heritage they belong to), in date order."""
+    standing = _standings.get(pack.fingerprint)
+    if standing is None:
+        standing = {}
+        for item in pack.items.values():
+            for _field, ref in item.references():
+                standing[ref] = standing.get(ref, 0) + 1
+        _standings.clear()
+        _standings[pack.fingerprint] = standing
+    notable = [(e, o) for e, o in rest if standing.get(e.id, 0) >= STANDING]
+    notable.sort(key=lambda pair: -standing.get(pair[0].id, 0))
+    return sorted(notable[:HIGHLIGHTS], key=lambda pair: pair[1].start)
 
 
 def _nav(
