@@ -123,11 +123,7 @@ def _listing(
         refs.append(answers.item_ref(event, occ))
     if later:
         # The list goes by date; what the region is known for should not hide on page 3.
-        named = "; ".join(
-            f"{event.name.get(lang)}: {format_range(occ.start, occ.end, lang)}"
-            for event, occ in later
-        )
-        lines.append(_("Also in this period: {events}").format(events=named))
+        lines.append(_also(later, lang))
     rows: list[tuple[Button, ...]] = [
         (Button(short(r.title), payload=ShowItem(r.id).pack()),) for r in refs
     ]
@@ -141,6 +137,13 @@ def _listing(
 HIGHLIGHTS = 2  # events of later pages named on the first
 STANDING = 2  # ... when at least this many other items (tours, heritage) refer to them
 _standings: dict[str, dict[str, int]] = {}
+
+
+def _also(later: list[tuple[Event, Occurrence]], lang: str) -> str:
+    named = "; ".join(
+        f"{event.name.get(lang)}: {format_range(occ.start, occ.end, lang)}" for event, occ in later
+    )
+    return _("Also in this period: {events}").format(events=named)
 
 
 def _highlights(
