@@ -127,7 +127,6 @@ def _listing(
     rows: list[tuple[Button, ...]] = [
         (Button(short(r.title), payload=ShowItem(r.id).pack()),) for r in refs
     ]
-    refs += [answers.item_ref(event, occ) for event, occ in later]
     nav = _nav(window, provinces, page, pages)
     if nav:
         rows.append(nav)

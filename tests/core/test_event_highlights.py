@@ -39,9 +39,8 @@ def test_the_first_page_names_the_best_known_events_of_later_pages(pack: Content
     reply = listing(pack, TODAY, "en", WINDOW, set())
     [also] = [line for line in reply.text.splitlines() if line.startswith("Also in this period")]
     assert best and all(e.name.en in also for e in best)
-    assert [r.id.split("@")[0] for r in reply.items[-len(best) :]] == sorted(
-        (e.id for e in best), key=lambda i: next(o.start for e, o in found if e.id == i)
-    )
+    # Named only: the items and buttons stay those of the page (its next page lists them).
+    assert len(reply.items) == EVENTS_LISTED
     second = listing(pack, TODAY, "en", WINDOW, set(), page=1)
     assert "Also in this period" not in second.text
 
