@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -99,15 +100,13 @@ def content_files(root: Path) -> list[Path]:
     return [p for kind in KINDS for p in sorted((root / kind).glob("*.y*ml")) if p.is_file()]
 
 
-def fingerprint(root: Path) -> str:
-    """A hash of every content file's path and bytes: the index is rebuilt when it changes."""
-    digest = hashlib.sha256()
-    for path in content_files(root):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+def _stamp(digest: Any, root: Path, path: Path, raw: bytes) -> None:
+    """Add one file's path and bytes to the content's fingerprint (the search index is
+    rebuilt when it changes)."""
+    digest.update(str(path.relative_to(root)).encode())
+    digest.update(b"\0")
+    digest.update(raw)
+    digest.update(b"\0")
 
 
 @dataclass
@@ -120,6 +119,7 @@ class Scan:
     items: dict[str, Item]
     files: dict[str, str]  # id -> relative file path
     problems: list[Problem]
+    fingerprint: str = ""  # a hash of every file's path and bytes, read once
 
 
 def scan_content(root: Path, parsed: ParsedCache | None = None) -> Scan:
@@ -135,11 +135,14 @@ def scan_content(root: Path, parsed: ParsedCache | None = None) -> Scan:
     for kind in KINDS:
         if not (root / kind).is_dir():
             problems.append(Problem(f"{root.name}/{kind}", "(folder)", "missing kind folder"))
+    digest = hashlib.sha256()
     for path in content_files(root):
         rel = str(path.relative_to(root.parent)) if root.parent != path else path.name
         kind = path.parent.name
+        raw = path.read_bytes()
+        _stamp(digest, root, path, raw)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = raw.decode("utf-8")
             key = parsed.key(text)
             data = parsed.get(key)
             if data is None:
@@ -174,7 +177,7 @@ def scan_content(root: Path, parsed: ParsedCache | None = None) -> Scan:
         files[item.id] = rel
         problems += _check_cited(items[item.id], rel)
     problems += _check_references(items, files, broken)
-    return Scan(items, files, problems)
+    return Scan(items, files, problems, digest.hexdigest())
 
 
 def load_content(root: Path, cache: Path | None = None) -> tuple[ContentPack | None, list[Problem]]:
@@ -185,7 +188,7 @@ def load_content(root: Path, cache: Path | None = None) -> tuple[ContentPack | N
     if scan.problems:
         return None, scan.problems
     parsed.save()
-    return ContentPack(items=scan.items, fingerprint=fingerprint(root), files=scan.files), []
+    return ContentPack(items=scan.items, fingerprint=scan.fingerprint, files=scan.files), []
 
 
 def _check_cited(item: Item, rel: str) -> list[Problem]:
