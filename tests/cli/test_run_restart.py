@@ -16,7 +16,7 @@ import httpx
 from tests.broadcast.helpers import until
 from tests.fakes.zalo_bot_api import TOKEN as ZALO_TOKEN
 from tests.fakes.zalo_bot_api import FakeZaloBot
-from tests.fakes.zalo_oa_api import APP_ID, FIRST_REFRESH_TOKEN, SECRET_KEY, FakeZaloOa
+from tests.fakes.zalo_oa_api import FakeZaloOa
 
 BOT_SECRET = "bot-webhook-secret-1"
 
@@ -49,12 +49,7 @@ async def test_a_failing_channel_restarts_while_the_other_serves(tmp_path: Path)
             "TOURBOT_ZALO_BOT_WEBHOOK_SECRET": BOT_SECRET,
             "TOURBOT_ZALO_BOT_WEBHOOK_URL": "https://bot.example.org/zalo/bot",
             "TOURBOT_ZALO_WEBHOOK_PORT": str(bot_port),
-            "TOURBOT_ZALO_OA_WEBHOOK_PORT": str(oa_port),
-            "TOURBOT_ZALO_OA_APP_ID": APP_ID,
-            "TOURBOT_ZALO_OA_SECRET_KEY": SECRET_KEY,
-            "TOURBOT_ZALO_OA_BASE_URL": oa.base_url,
-            "TOURBOT_ZALO_OAUTH_URL": oa.base_url,
-            "TOURBOT_ZALO_OA_REFRESH_TOKEN": FIRST_REFRESH_TOKEN,
+            **oa.run_env(oa_port),
             "TOURBOT_CORE_PROCESS": "0",
             "TOURBOT_DB": str(tmp_path / "run.sqlite3"),
             "NO_PROXY": "127.0.0.1,localhost",

@@ -74,6 +74,18 @@ class FakeZaloOa(LoopbackServer):
         return f"http://127.0.0.1:{self.port}"
 
     # -- control -----------------------------------------------------------------------
+    def run_env(self, webhook_port: int) -> dict[str, str]:
+        """The settings that point a ``tourbot run`` process at this fake, its webhook on
+        ``webhook_port``."""
+        return {
+            "TOURBOT_ZALO_OA_WEBHOOK_PORT": str(webhook_port),
+            "TOURBOT_ZALO_OA_APP_ID": APP_ID,
+            "TOURBOT_ZALO_OA_SECRET_KEY": SECRET_KEY,
+            "TOURBOT_ZALO_OA_BASE_URL": self.base_url,
+            "TOURBOT_ZALO_OAUTH_URL": self.base_url,
+            "TOURBOT_ZALO_OA_REFRESH_TOKEN": FIRST_REFRESH_TOKEN,
+        }
+
     def expire_access_token(self) -> None:
         """The current access token stops working (as after its 25 hours)."""
         self.access_token = None

@@ -64,6 +64,19 @@ class Desk:
         )
 
 
+async def ask_for_person(
+    desk: Desk, visitor: int, words: str = "cho tôi gặp nhân viên", lang: str = "vi"
+) -> tuple[int, Call]:
+    """The visitor asks for a person and is told what happens next (the reply offers
+    "Back to the bot"); returns the topic's thread id and the request card."""
+    desk.fake.push_message(visitor, words, language_code=lang)
+    await desk.fake.wait_for(
+        "sendMessage", lambda c: c.chat_id == visitor and callback_datas(c) == ["hb"]
+    )
+    (card,) = await desk.card()
+    return int(card.params["message_thread_id"]), card
+
+
 def settings_for(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Any:
     values: dict[str, Any] = {
         "TELEGRAM_BOT_TOKEN": TOKEN,

@@ -22,7 +22,7 @@ from bot.config import PROJECT_DIR
 from tests.broadcast.helpers import until
 from tests.cli.test_run_restart import free_port, post_until_up
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.fakes.zalo_oa_api import APP_ID, FIRST_REFRESH_TOKEN, SECRET_KEY, FakeZaloOa
+from tests.fakes.zalo_oa_api import FakeZaloOa
 from tests.handoff.conftest import MEMBER, STAFF, STAFF_CHAT, callback_datas, in_chat, text
 
 pytestmark = pytest.mark.usefixtures("catalogs")
@@ -42,12 +42,7 @@ def environment(tmp_path: Path, fake: FakeTelegram, oa: FakeZaloOa, oa_port: int
         "TOURBOT_STAFF_IDS": str(STAFF),
         "TOURBOT_STAFF_HOURS": "00:00-23:59",
         "TOURBOT_STAFF_DAYS": "mon-sun",
-        "TOURBOT_ZALO_OA_WEBHOOK_PORT": str(oa_port),
-        "TOURBOT_ZALO_OA_APP_ID": APP_ID,
-        "TOURBOT_ZALO_OA_SECRET_KEY": SECRET_KEY,
-        "TOURBOT_ZALO_OA_BASE_URL": oa.base_url,
-        "TOURBOT_ZALO_OAUTH_URL": oa.base_url,
-        "TOURBOT_ZALO_OA_REFRESH_TOKEN": FIRST_REFRESH_TOKEN,
+        **oa.run_env(oa_port),
         "NO_PROXY": "127.0.0.1,localhost",
     }
 

@@ -15,7 +15,14 @@ from tests.channels.test_zalo_oa import FAST as OA_FAST
 from tests.channels.test_zalo_oa import oa_settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_oa_api import FakeZaloOa
-from tests.handoff.conftest import STAFF, STAFF_CHAT, in_chat, running_desk, text
+from tests.handoff.conftest import (
+    STAFF,
+    STAFF_CHAT,
+    ask_for_person,
+    in_chat,
+    running_desk,
+    text,
+)
 
 pytestmark = pytest.mark.usefixtures("catalogs")
 DAY = 86400.0
@@ -52,9 +59,7 @@ async def test_an_outage_delays_messages_but_keeps_them_in_order(
 ) -> None:
     visitor = 702
     async with running_desk(tmp_path, fake) as desk:
-        fake.push_message(visitor, "talk to a person", language_code="en")
-        (card,) = await desk.card()
-        thread = card.params["message_thread_id"]
+        thread, _card = await ask_for_person(desk, visitor, "talk to a person", "en")
         fake.outage(1.5)
         for word in ("one", "two", "three"):
             fake.push_message(visitor, word)
@@ -93,9 +98,7 @@ async def test_flood_control_in_the_staff_chat_pauses_then_delivers_in_order(
 ) -> None:
     visitor = 703
     async with running_desk(tmp_path, fake) as desk:
-        fake.push_message(visitor, "talk to a person", language_code="en")
-        (card,) = await desk.card()
-        thread = card.params["message_thread_id"]
+        thread, _card = await ask_for_person(desk, visitor, "talk to a person", "en")
         fake.fail("sendMessage", 429, chat_id=STAFF_CHAT, retry_after=1)
         for word in ("alpha", "beta"):
             fake.push_message(visitor, word)

@@ -20,6 +20,7 @@ from tests.handoff.conftest import (
     running_desk,
     text,
 )
+from tests.handoff.conftest import ask_for_person as person
 
 pytestmark = pytest.mark.usefixtures("catalogs")
 
@@ -31,11 +32,10 @@ def to_visitor(desk: Desk, visitor: int = VISITOR) -> list[Call]:
 
 
 async def ask_for_person(desk: Desk, visitor: int = VISITOR) -> tuple[int, Call]:
-    """The visitor asks; returns the topic's thread id and the request card."""
-    desk.fake.push_message(visitor, "cho tôi gặp nhân viên", language_code="vi")
+    """The visitor asks in Vietnamese and is told so in Vietnamese."""
+    thread, card = await person(desk, visitor)
     await desk.fake.wait_for("sendMessage", in_chat(visitor, "cán bộ phòng du lịch"))
-    (card,) = await desk.card()
-    return int(card.params["message_thread_id"]), card
+    return thread, card
 
 
 async def placed(desk: Desk) -> Handoff:
