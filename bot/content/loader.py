@@ -192,14 +192,15 @@ def load_content(root: Path, cache: Path | None = None) -> tuple[ContentPack | N
 
 
 def _check_cited(item: Item, rel: str) -> list[Problem]:
-    """Opening hours and tickets cite one of the item's own sources, a dated one."""
+    """Opening hours, tickets and coordinates cite one of the item's own sources; opening
+    hours and tickets a dated one."""
     problems: list[Problem] = []
     urls = {source.url: i for i, source in enumerate(item.sources)}
-    for fld, url in item.cited():
+    for fld, url, dated in item.cited():
         i = urls.get(url)
         if i is None:
             problems.append(Problem(rel, fld, f"'{url}' is not the url of one of the sources"))
-        elif item.sources[i].date is None:
+        elif dated and item.sources[i].date is None:
             problems.append(
                 Problem(rel, f"sources[{i}].date", f"required: this source is cited by {fld}")
             )

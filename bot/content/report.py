@@ -74,6 +74,12 @@ def findings(item: Item) -> list[Finding]:
             out.append(Finding("opening_hours", "no opening hours with a dated source"))
         if item.tickets is None:
             out.append(Finding("tickets", "no ticket prices with a dated source"))
+        if item.coordinates.precision == "estimate":
+            out.append(
+                Finding("coordinates", "an estimate no source gives: the bot shows no map pin")
+            )
+        elif item.coordinates.precision == "commune":
+            out.append(Finding("coordinates", "the commune's point, not the place's own"))
     return out
 
 

@@ -83,9 +83,27 @@ class Practical(_Strict):
     source: Url
 
 
+Precision = Literal["site", "commune", "estimate"]
+
+
 class Coordinates(_Strict):
+    """A point on the map and how far to trust it.
+
+    ``site``: a source gives the point of the place itself; ``commune``: a source gives the
+    point of its commune or ward, not of the place; ``estimate``: no source gives it (a
+    district centre or a reading off a map), so the bot never drops a pin on it.
+    """
+
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+    precision: Precision = "estimate"
+    source: Url | None = None  # the page that gives the point; one of the item's sources
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Coordinates:
+        if self.precision != "estimate" and self.source is None:
+            raise ValueError(f"precision '{self.precision}' needs the source that gives the point")
+        return self
 
 
 class MonthDay(_Strict):
@@ -182,8 +200,9 @@ class _Item(_Strict):
         refs += [("related", r) for r in self.related]
         return refs
 
-    def cited(self) -> list[tuple[str, str]]:
-        """(field, url) pairs that must be among the item's ``sources``."""
+    def cited(self) -> list[tuple[str, str, bool]]:
+        """(field, url, dated) for the URLs that must be among the item's ``sources``;
+        ``dated``: that source must give its date."""
         return []
 
 
@@ -210,9 +229,12 @@ class Place(_Item):
     opening_hours: Practical | None = None
     tickets: Practical | None = None
 
-    def cited(self) -> list[tuple[str, str]]:
+    def cited(self) -> list[tuple[str, str, bool]]:
         pairs = [("opening_hours", self.opening_hours), ("tickets", self.tickets)]
-        return [(f"{name}.source", p.source) for name, p in pairs if p is not None]
+        out = [(f"{name}.source", p.source, True) for name, p in pairs if p is not None]
+        if self.coordinates.source is not None:
+            out.append(("coordinates.source", self.coordinates.source, False))
+        return out
 
 
 class Tour(_Item):

@@ -348,7 +348,7 @@ def item_buttons(
     if pack is not None and directions_places(pack, item):
         first.append(Button(_("How to get there"), payload=Directions(item.id).pack()))
     second: list[Button] = []
-    if isinstance(item, Place):
+    if has_pin(item):
         second.append(Button(_("Show on map"), payload=ShowMap(item.id).pack()))
     if isinstance(item, Event):
         second.append(Button(_("Remind me"), payload=Remind(item.id).pack()))
@@ -367,12 +367,22 @@ def item_buttons(
     return tuple(rows)
 
 
+def has_pin(item: Item) -> bool:
+    """Whether the item has a point a source gives (see ``venue_of``)."""
+    return isinstance(item, Place) and item.coordinates.precision != "estimate"
+
+
 def venue_of(pack: ContentPack, item: Item) -> Venue | None:
-    if isinstance(item, Place):
-        lang = current_lang()
-        address = item.address.get(lang) if item.address else (province_line(pack, item) or "")
-        return Venue(item.coordinates.lat, item.coordinates.lon, item.name.get(lang), address)
-    return None
+    """The place's pin: none where the point is only an estimate (a pin a district away
+    would lead a visitor astray); a commune's point is labelled as an area."""
+    if not isinstance(item, Place) or not has_pin(item):
+        return None
+    lang = current_lang()
+    address = item.address.get(lang) if item.address else (province_line(pack, item) or "")
+    title = item.name.get(lang)
+    if item.coordinates.precision == "commune":
+        title = _("{name} (approximate area)").format(name=title)
+    return Venue(item.coordinates.lat, item.coordinates.lon, title, address)
 
 
 # -- practical details and directions ---------------------------------------------------

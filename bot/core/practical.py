@@ -10,6 +10,7 @@ from bot.content.schema import Item, Place, Province, Tour
 from bot.core.answers import (
     RELATED,
     directions_places,
+    has_pin,
     item_ref,
     practical_line,
     venue_of,
@@ -120,6 +121,7 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
                     ),
                 )
                 for p in places[:RELATED]
+                if has_pin(p)
             ),
             venue=venue_of(pack, places[0]) if places else None,
         )

@@ -42,8 +42,12 @@ class BrowseFeature:
             return [item_answer(pack, pack.items[payload.item_id], turn.today, lang)]
         if isinstance(payload, ShowMap):
             item = pack.items.get(payload.item_id)
-            if isinstance(item, Place) and item.coordinates is not None:
+            if isinstance(item, Place):
                 venue = answers.venue_of(pack, item)
+                if venue is None:  # a button from before its point was found unsure
+                    text = _("I have no exact map position for {name} yet. Address: {address}")
+                    text = text.format(name=item.name.get(lang), address=item.address.get(lang))
+                    return [Reply(text=text, lang=lang)]
                 return [Reply(text=item.name.get(lang), lang=lang, venue=venue)]
         if isinstance(payload, Menu) and payload.what in MENUS:
             return [self.menu(payload.what, turn, lang)]

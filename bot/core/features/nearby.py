@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.content.loader import ContentPack
 from bot.content.schema import Place
+from bot.core.answers import has_pin
 from bot.core.feature import Turn
 from bot.core.labels import short
 from bot.core.models import Button, Location, Reply
@@ -52,7 +53,7 @@ class NearbyFeature:
         buttons = tuple(
             (
                 Button(short(p.name.get(lang)), payload=ShowItem(p.id).pack()),
-                Button(_("Show on map"), payload=ShowMap(p.id).pack()),
+                *((Button(_("Show on map"), payload=ShowMap(p.id).pack()),) if has_pin(p) else ()),
             )
             for _km, p in places[:NEAREST]
         )
