@@ -70,9 +70,9 @@ async def test_question_in_vietnamese_and_english(bot: TelegramApp, fake: FakeTe
 
 
 async def test_location_then_map_button_sends_a_venue(bot: TelegramApp, fake: FakeTelegram) -> None:
-    fake.push_location(505, 21.9, 105.64, language_code="vi")
+    fake.push_location(505, 21.58, 105.69, language_code="vi")  # Núi Cốc, a sourced point
     (nearest,) = await fake.wait_for("sendMessage", to(505))
-    assert "ATK Định Hóa" in html.unescape(nearest.text)
+    assert "Hồ Núi Cốc" in html.unescape(nearest.text)
     map_button = next(d for d in callback_datas(nearest) if d.startswith("m:"))
     fake.push_callback(505, map_button, language_code="vi")
     (venue,) = await fake.wait_for("sendVenue", to(505))

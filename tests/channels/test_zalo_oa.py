@@ -168,7 +168,7 @@ async def test_follow_greets_with_buttons_and_unfollow_blocks(app: App, fake: Fa
 
 
 async def test_location_gets_the_nearest_places(app: App, fake: FakeZaloOa) -> None:
-    where = Location(21.27, 106.19)  # Bắc Giang city
+    where = Location(21.976, 106.712)  # Hữu Nghị border gate: five places, a pin or more
     (expected,) = await app.conversation.handle(Inbound("console", "c", "c", location=where))
     async with running_oa(fake, app.conversation, app.db, app.settings) as hook:
         await hook.post(fake.location_event("z5", where.lat, where.lon))

@@ -11,14 +11,16 @@ from bot.cli import main
 from tests.content.builders import NEWS, minimal_content, text, write_item, write_place
 
 HOURS = {"text": text("7:00–17:00", "7 am to 5 pm"), "as_of": "2025-03-01", "source": NEWS}
+SITE = {"lat": 21.273, "lon": 106.194, "precision": "site", "source": NEWS}
 
 
 def _content(root: Path) -> Path:
     minimal_content(root)
     sources = [{"title": "Báo Bắc Giang", "url": NEWS, "date": "2025-03-01"}]
-    write_place(root, "chua-a", sources=sources, opening_hours=HOURS, tickets=HOURS)
+    complete = {"sources": sources, "opening_hours": HOURS, "tickets": HOURS, "coordinates": SITE}
+    write_place(root, "chua-a", **complete)
     write_place(root, "chua-b", sources=sources, opening_hours=HOURS, confidence="verified")
-    write_place(root, "lang-ke", sources=sources, opening_hours=HOURS, tickets=HOURS)
+    write_place(root, "lang-ke", **complete)
     write_item(root, "dish", "banh-da-ke", where=["lang-ke"], confidence="uncertain")
     write_item(
         root,
@@ -68,9 +70,10 @@ def test_report_lists_what_staff_should_recheck_grouped_by_file(
     code, out, _ = _check(capsys, _content(tmp_path / "content"), "--report")
     assert code == 0
     lines = out.splitlines()
-    assert lines[:7] == [
+    assert lines[:8] == [
         "content/place/chua-b.yaml",
         "  tickets: no ticket prices with a dated source",
+        "  coordinates: an estimate no source gives: the bot shows no map pin",
         "content/faq/visa.yaml",
         "  uncertain[0]: Phí có thể đổi. / The fee may change.",
         "content/dish/banh-da-ke.yaml",
@@ -90,10 +93,11 @@ def test_report_lists_places_without_practicals_and_fails_on_problems(
     write_item(root, "faq", "broken", confidence="sure")
     code, out, err = _check(capsys, root, "--report")
     assert code == 1
-    block = out.split("content/place/den-x.yaml\n", 1)[1].splitlines()[:2]
+    block = out.split("content/place/den-x.yaml\n", 1)[1].splitlines()[:3]
     assert block == [
         "  opening_hours: no opening hours with a dated source",
         "  tickets: no ticket prices with a dated source",
+        "  coordinates: an estimate no source gives: the bot shows no map pin",
     ]
     assert "content/faq/broken.yaml: confidence: Input should be" in out
     assert err.startswith("1 problem(s); 8 valid items")

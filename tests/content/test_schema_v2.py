@@ -196,3 +196,24 @@ def test_practical_needs_its_as_of_date(tmp_path: Path) -> None:
     write_place(root, "lang-ke", sources=DATED_SOURCES, opening_hours=no_date)
     problems = _problems(root)
     assert _has(problems, "content/place/lang-ke.yaml", "opening_hours.as_of", "required")
+
+
+def test_a_sourced_point_names_its_source_among_the_sources(tmp_path: Path) -> None:
+    root = _full(tmp_path / "content")
+    undated: list[dict[str, Any]] = [{"title": "Wikipedia — Xã Tân Dĩnh, tọa độ", "url": NEWS}]
+    point = {"lat": 21.27, "lon": 106.19, "precision": "commune", "source": NEWS}
+    write_place(root, "lang-ke", sources=undated, coordinates=point)
+    pack, problems = load_content(root)  # a point needs no dated source, unlike a ticket price
+    assert problems == [] and pack is not None
+    write_place(root, "lang-ke", coordinates={**point, "source": "https://vi.wikipedia.org/x"})
+    assert [str(p) for p in _problems(root)] == [
+        "content/place/lang-ke.yaml: coordinates.source:"
+        " 'https://vi.wikipedia.org/x' is not the url of one of the sources"
+    ]
+
+
+def test_a_point_said_to_be_the_sites_needs_a_source(tmp_path: Path) -> None:
+    root = _full(tmp_path / "content")
+    write_place(root, "lang-ke", coordinates={"lat": 21.27, "lon": 106.19, "precision": "site"})
+    problems = _problems(root)
+    assert _has(problems, "content/place/lang-ke.yaml", "coordinates", "needs the source")

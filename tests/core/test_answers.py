@@ -8,7 +8,8 @@ import re
 import pytest
 
 from bot.app import App
-from bot.content.schema import Event, Place, Practical, Text
+from bot.content.loader import ContentPack
+from bot.content.schema import Event, Item, Place, Practical, Precision, Text
 from bot.core import answers, practical
 from bot.core.features.details import more_reply
 from bot.core.models import Reply
@@ -94,13 +95,42 @@ def test_event_buttons_remind_directions_and_related(app: App) -> None:
     assert sum(p.startswith("i:") for p in got) <= answers.RELATED
 
 
+def pinned(place: Item, precision: Precision) -> Place:
+    """``place`` with its point at ``precision``, sourced by its first source."""
+    assert isinstance(place, Place)
+    source = None if precision == "estimate" else place.sources[0].url
+    where = place.coordinates.model_copy(update={"precision": precision, "source": source})
+    return place.model_copy(update={"coordinates": where})
+
+
+def with_items(pack: ContentPack, *items: Item) -> ContentPack:
+    return ContentPack({**pack.items, **{i.id: i for i in items}}, pack.fingerprint)
+
+
 def test_place_says_where_it_is_in_old_and_new_province(app: App) -> None:
-    reply = item_answer(app.pack, app.pack.items["chua-vinh-nghiem"], TODAY, "vi")
+    place = pinned(app.pack.items["chua-vinh-nghiem"], "site")
+    reply = item_answer(app.pack, place, TODAY, "vi")
     assert "Địa chỉ:" in reply.text and "Bắc Giang" in reply.text and "Bắc Ninh" in reply.text
     got = payloads(reply)
     assert ShowMap("chua-vinh-nghiem").pack() in got
     assert Directions("chua-vinh-nghiem").pack() in got
-    assert reply.venue is not None
+    assert reply.venue is not None and reply.venue.title == place.name.vi
+
+
+def test_a_point_no_source_gives_gets_no_pin(app: App) -> None:
+    place = pinned(app.pack.items["chua-vinh-nghiem"], "estimate")
+    reply = item_answer(app.pack, place, TODAY, "en")
+    assert reply.venue is None and ShowMap(place.id).pack() not in payloads(reply)
+    assert place.address.en in reply.text  # the address still says where it is
+    way = practical.directions_reply(with_items(app.pack, place), place, "en")
+    assert way.venue is None and not any(p.startswith("m:") for p in payloads(way))
+
+
+def test_a_communes_point_is_pinned_as_an_area(app: App) -> None:
+    place = pinned(app.pack.items["chua-vinh-nghiem"], "commune")
+    reply = item_answer(app.pack, place, TODAY, "en")
+    assert reply.venue is not None and reply.venue.lat == place.coordinates.lat
+    assert reply.venue.title == "Vinh Nghiem Pagoda (approximate area)"
 
 
 def test_tour_and_dish_key_facts(app: App) -> None:
@@ -170,25 +200,27 @@ def test_practical_reply_refuses_an_unknown_aspect(app: App) -> None:
 
 
 def test_directions_from_getting_there(app: App) -> None:
-    place = next(
+    found = next(
         p for p in app.pack.items.values() if isinstance(p, Place) and p.getting_there is not None
     )
-    reply = practical.directions_reply(app.pack, place, "en")
+    place = pinned(found, "site")
+    reply = practical.directions_reply(with_items(app.pack, place), place, "en")
     assert place.getting_there is not None and place.getting_there.en in reply.text
     assert reply.venue is not None
 
 
 def test_directions_without_getting_there_give_the_address_and_a_pin(app: App) -> None:
-    place = app.pack.items["chua-vinh-nghiem"]
-    assert isinstance(place, Place) and place.getting_there is None
-    reply = practical.directions_reply(app.pack, place, "en")
+    place = pinned(app.pack.items["chua-vinh-nghiem"], "site")
+    assert place.getting_there is None
+    reply = practical.directions_reply(with_items(app.pack, place), place, "en")
     assert "No directions for this place yet" in reply.text and place.address.en in reply.text
     assert "about 50 km from Hanoi" in reply.text  # its province's figure, as the page says
     assert reply.venue is not None and reply.venue.lat == place.coordinates.lat
 
 
 def test_directions_of_an_event_go_to_its_places(app: App) -> None:
-    reply = practical.directions_reply(app.pack, app.pack.items["hoi-lim"], "vi")
+    pack = with_items(app.pack, pinned(app.pack.items["doi-lim"], "site"))
+    reply = practical.directions_reply(pack, pack.items["hoi-lim"], "vi")
     assert [i.id for i in reply.items] == ["hoi-lim", "doi-lim"]
     assert reply.text.startswith("Đồi Lim:")
     assert ShowMap("doi-lim").pack() in payloads(reply)
