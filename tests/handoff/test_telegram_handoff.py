@@ -141,7 +141,7 @@ async def test_visitor_goes_back_to_the_bot(desk: Desk) -> None:
     fake.push_command(VISITOR, "human", language_code="vi")
     await fake.wait_for("sendMessage", in_chat(VISITOR, "Bạn đang trò chuyện với cán bộ"))
     fake.push_command(VISITOR, "bot", language_code="vi")
-    await fake.wait_for("sendMessage", in_chat(VISITOR, "tôi sẽ trả lời bạn tiếp"))
+    await fake.wait_for("sendMessage", in_chat(VISITOR, "mình sẽ trả lời bạn tiếp"))
     await fake.wait_for("sendMessage", in_chat(STAFF_CHAT, "quay lại với bot", thread))
     fake.push_message(VISITOR, "Hội Lim tổ chức khi nào?", language_code="vi")
     await fake.wait_for("sendMessage", in_chat(VISITOR, "Lim"))
