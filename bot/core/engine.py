@@ -12,11 +12,13 @@ from bot.calendar.recurrence import Occurrence
 from bot.content.loader import ContentPack
 from bot.content.schema import Event, Item, Place, Province
 from bot.core import answers, dates, events
+from bot.core.boosts import boosted, provinces_named
 from bot.core.elsewhere import places_elsewhere
-from bot.core.intent import KIND_BOOST, Intent, asks_exact, asks_one_fact, cue_words, intents
+from bot.core.intent import Intent, asks_exact, asks_one_fact, cue_words, intent_words, intents
 from bot.core.labels import short
 from bot.core.models import ItemRef, Reply
 from bot.core.names import name_runs, named_in, named_instead
+from bot.core.overviews import overview_for
 from bot.core.replies import help_text, menu_buttons
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
@@ -88,12 +90,18 @@ class Engine:
             source = text if len(fold(text)) == len(text) else fold(text)
             rest = source[:a] + " " + source[b:]
         result = await self.index.search(self.docs, rest, cues=cue_words(folded))
-        hits = self._boosted(result, wanted)
+        hits = boosted(self.pack, self.index, result, wanted)
         specific = self._specific_weight(result, hits)
-        provinces = self._provinces_named(result)
+        provinces = provinces_named(self.pack, result)
         if (Intent.GREETING in wanted or Intent.HELP in wanted) and specific == 0:
             return Answer(self._help(lang), folded, [])
         top, answered, named, elsewhere = self._choose(rest, result, hits)
+        direct = {a.item_id for a in result.aliases if a.item_id in self.pack.items}
+        general = self._specific_weight(result, hits, intent_words(folded, wanted)) == 0
+        overview = overview_for(self.pack, wanted, direct) if general else None
+        if overview is not None:  # a general question: the province's page on it
+            top = next((h for h in hits if h.item_id == overview), Hit(overview, "faq"))
+            answered, hits = True, [top, *(h for h in hits if h is not top)]
         if elsewhere and not answered:
             return Answer(self._unanswered(lang), folded, [])
         window = (match.window.start, match.window.end) if match else None
@@ -153,25 +161,6 @@ class Engine:
         )
         return top, answered, named, bool(elsewhere)
 
-    def _boosted(self, result: SearchResult, wanted: set[Intent]) -> list[Hit]:
-        named = self._provinces_named(result)
-        for hit in result.hits:
-            item = self.pack.items[hit.item_id]
-            for intent in wanted:
-                hit.score += KIND_BOOST.get(intent, {}).get(hit.kind, 0.0)
-            if Intent.FOOD in wanted and "food" in item.tags:
-                hit.score += 0.5
-            # A province named in the question favours its own items over its neighbours'
-            # ("ở Bắc Giang ăn gì" is not answered with Lạng Sơn's food).
-            where = {item.id} if item.kind == "province" else set(item.provinces)
-            if named and where:
-                hit.score += 0.4 if where & named else -0.4
-            fits = any(KIND_BOOST.get(i, {}).get(hit.kind, 0) > 0 for i in wanted) or (
-                Intent.FOOD in wanted and "food" in item.tags
-            )
-            hit.reasons["fits"] = float(bool(fits and named and where & named))
-        return sorted(result.hits, key=lambda h: (-h.score, h.item_id))
-
     def _confident(
         self, hit: Hit, result: SearchResult, runs: list[list[list[str]]] | None = None
     ) -> bool:
@@ -222,8 +211,11 @@ class Engine:
         occ = answers.occurrence_for(item, today, window)
         return occ is not None and occ.start <= window[1] and occ.end >= window[0]
 
-    def _specific_weight(self, result: SearchResult, hits: list[Hit]) -> float:
-        """Weight of content words that name something, beyond generic words and provinces."""
+    def _specific_weight(
+        self, result: SearchResult, hits: list[Hit], skip: frozenset[str] = frozenset()
+    ) -> float:
+        """Weight of content words that name something, beyond generic words, provinces
+        and ``skip``."""
         province_tokens: set[int] = set()
         for alias in result.aliases:
             if self.pack.items[alias.item_id].kind == "province":
@@ -232,15 +224,10 @@ class Engine:
         for i, term in enumerate(result.terms):
             if term.stop or term.token in GENERIC or i in province_tokens or not term.known:
                 continue
+            if term.token in skip:
+                continue
             weight += self.index.idf(term.token)
         return weight
-
-    def _provinces_named(self, result: SearchResult) -> set[str]:
-        named: set[str] = set()
-        for alias in result.aliases:
-            if self.pack.items[alias.item_id].kind == "province":
-                named |= self.pack.provinces_within(alias.item_id)
-        return named
 
     # -- replies -----------------------------------------------------------------------
 

@@ -91,6 +91,15 @@ def cue_words(folded: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def intent_words(folded: str, wanted: set[Intent]) -> frozenset[str]:
+    """The words of the question that say which of ``wanted`` it is ("an gi", "eat")."""
+    out: set[str] = set()
+    for intent in wanted & _COMPILED.keys():
+        for match in _COMPILED[intent].finditer(folded):
+            out.update(re.findall(r"[0-9a-z]+", match.group()))
+    return frozenset(out)
+
+
 # Which kinds of item each intent favours, and by how much (added to the search score).
 # A province named next to these intents is where, not what: its own page steps back.
 KIND_BOOST: dict[Intent, dict[str, float]] = {

@@ -154,6 +154,10 @@ class SearchIndex:
             return stems[0] in self._doc_tokens[item_id]
         return set(itertools.pairwise(stems)) <= self._doc_bigrams[item_id]
 
+    def named(self, item_id: str, words: Sequence[str]) -> bool:
+        """Whether every one of ``words`` is in the item's names or aliases."""
+        return bool(words) and set(stem_tokens(list(words))) <= self._name_tokens[item_id]
+
     def _repair_names(self, terms: list[Term]) -> list[Term]:
         """Mend a typo inside a two- or three-word name that the word-level repair cannot
         see because the typo is itself a word ("Dinh Hao" → "Dinh Hoa", "Nghe A" →

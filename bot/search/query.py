@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 from bot.search.stem import stem
 from bot.search.syllable import is_vietnamese_syllable
 from bot.text.fold import tokens
-from bot.text.stopwords import STOPWORDS
+from bot.text.stopwords import STOP_PHRASES, STOPWORDS
 
 MAX_TOKENS = 24  # a 10,000-character message is cut to its first words, not searched whole
 
@@ -138,7 +138,18 @@ def prepare(
                 stop=stop,
             )
         )
-    return terms
+    return _stop_phrases(terms, names)
+
+
+def _stop_phrases(terms: list[Term], names: set[str]) -> list[Term]:
+    """Mark both words of a ``STOP_PHRASES`` pair as stop words, unless capitalised."""
+    out = list(terms)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (a.typed, b.typed) in STOP_PHRASES and not {a.typed, b.typed} & names:
+            out[i] = replace(a, stop=True)
+            out[i + 1] = replace(b, stop=True)
+    return out
 
 
 # Ways of saying the same thing that the content writes one way.

@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     khi khong la lam len luc minh mot nao nay ne nen nhe nho nhung nhu o oi qua ra
     roi sao se tai the thi toi trong tu va vay ve vi voi xin xa xem ah a_ u_ vay_ nhi
     duoc_ happens happen going on sap upcoming coming soon next choi dep nhat nen things
-    thing see visit attractions should must might shall may happen did done
+    thing see visit attractions should must might shall may happen did done muon
     """.replace("_", "").split()
 )
 
@@ -26,3 +26,7 @@ GENERIC = frozenset(
     ngon mon dac san food eat specialty dish
     """.split()
 )
+
+# Word pairs that carry no content together, though each word alone may ("nổi tiếng",
+# famous: "nội" alone is in "Hà Nội").
+STOP_PHRASES = frozenset({("noi", "tieng"), ("famous", "for"), ("known", "for")})

@@ -30,3 +30,16 @@ def test_fts_expression_quotes_everything(text: str) -> None:
     expression = fts_expression(words)
     for part in expression.split(" OR ") if expression else []:
         assert part.startswith('"') and part.endswith('"')
+
+
+def test_famous_is_a_stop_phrase_but_ha_noi_stays_a_name() -> None:
+    vocab = {**VOCAB, "tho": 2, "ha": 7, "noi": 8, "tieng": 3}
+    famous = prepare("thổ hà nổi tiếng", vocab)
+    assert [(t.token, t.stop) for t in famous] == [
+        ("tho", False),
+        ("ha", False),
+        ("noi", True),
+        ("tieng", True),
+    ]
+    city = prepare("đi Hà Nội", vocab)
+    assert [(t.token, t.stop) for t in city][1:] == [("ha", False), ("noi", False)]
