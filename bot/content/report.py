@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.content.loader import Problem, Scan, scan_content
-from bot.content.schema import CONFIDENCE, KINDS, Item, Place
+from bot.content.schema import CONFIDENCE, KINDS, PRECISION, Item, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class CheckReport:
 
     counts: dict[str, int]  # items per kind
     confidence: dict[str, int]  # items per confidence level
+    coordinates: dict[str, int]  # places per precision of their point
     problems: list[Problem]
     review: list[Review]
 
@@ -44,6 +45,7 @@ class CheckReport:
         out: dict[str, object] = {
             "counts": self.counts,
             "confidence": self.confidence,
+            "coordinates": self.coordinates,
             "errors": [
                 {"file": p.file, "field": p.field, "message": p.message} for p in self.problems
             ],
@@ -88,6 +90,7 @@ def build_report(scan: Scan) -> CheckReport:
     items = scan.items.values()
     kinds: Counter[str] = Counter(item.kind for item in items)
     levels: Counter[str] = Counter(item.confidence for item in items)
+    points: Counter[str] = Counter(i.coordinates.precision for i in items if isinstance(i, Place))
     # Items come in the loader's order: by kind, then by file name.
     review = [
         Review(scan.files[item.id], item.id, item.kind, tuple(found))
@@ -97,6 +100,7 @@ def build_report(scan: Scan) -> CheckReport:
     return CheckReport(
         counts={kind: kinds[kind] for kind in KINDS if kinds[kind]},
         confidence={level: levels[level] for level in CONFIDENCE},
+        coordinates={p: points[p] for p in PRECISION},
         problems=scan.problems,
         review=review,
     )
@@ -119,7 +123,8 @@ def render_text(report: CheckReport, with_review: bool, out: TextIO, err: TextIO
     if report.problems:
         print(f"{len(report.problems)} problem(s); {total} valid items ({kinds})", file=err)
     else:
-        print(f"ok: {total} items ({kinds}); confidence: {levels}", file=out)
+        points = ", ".join(f"{n} {p}" for p, n in report.coordinates.items())
+        print(f"ok: {total} items ({kinds}); confidence: {levels}; points: {points}", file=out)
 
 
 def content_check(

@@ -83,6 +83,7 @@ class Practical(_Strict):
     source: Url
 
 
+PRECISION = ("site", "commune", "estimate")
 Precision = Literal["site", "commune", "estimate"]
 
 

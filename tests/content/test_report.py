@@ -47,6 +47,7 @@ def test_json_counts_per_kind_and_confidence(
     assert report["counts"] == {"province": 2, "place": 3, "faq": 1, "dish": 1}
     # minimal_content: one verified province, one reported.
     assert report["confidence"] == {"verified": 2, "reported": 4, "uncertain": 1}
+    assert report["coordinates"] == {"site": 2, "commune": 0, "estimate": 1}
     assert "review" not in report
 
 
@@ -83,6 +84,7 @@ def test_report_lists_what_staff_should_recheck_grouped_by_file(
     # Complete places and items without doubts are not listed.
     assert "chua-a" not in out and "lang-ke.yaml" not in out and "bac-ninh" not in out
     assert lines[-1].startswith("ok: 7 items")
+    assert lines[-1].endswith("points: 2 site, 0 commune, 1 estimate")
 
 
 def test_report_lists_places_without_practicals_and_fails_on_problems(
