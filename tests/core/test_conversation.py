@@ -79,12 +79,30 @@ async def test_a_list_by_province_keeps_to_it(app: App) -> None:
     assert reply.items and all("lang-son" in pack.items[i.id].provinces for i in reply.items)
 
 
+def durations(app: App, reply: Reply) -> list[int]:
+    return [app.pack.items[i.id].duration_days for i in reply.items]  # type: ignore[union-attr]
+
+
 async def test_trip_plans_fit_the_days(app: App) -> None:
     [reply] = await say(app, "I have 3 days near Hanoi, what do you suggest?")
     assert reply.items and reply.items[0].kind == "tour"
-    assert app.pack.items[reply.items[0].id].duration_days == 3  # type: ignore[union-attr]
+    # Three 3-day tours, all in provinces near Hanoi (not Nghệ An); no day trip padding.
+    assert durations(app, reply) == [3, 3, 3]
+    assert "tour-3-ngay-nghe-an" not in [i.id for i in reply.items]
     [reply] = await say(app, "đi chơi 1 ngày từ Hà Nội", user="v2")
-    assert app.pack.items[reply.items[0].id].duration_days == 1  # type: ignore[union-attr]
+    assert durations(app, reply) == [1, 1, 1]
+
+
+async def test_a_trip_in_a_province_gets_its_tours_then_shorter_ones_to_combine(app: App) -> None:
+    [reply] = await say(app, "3 ngay 2 dem o Nghe An")
+    assert [i.id for i in reply.items] == ["tour-3-ngay-nghe-an", "tour-kim-lien-lang-sen"]
+    assert "Ngắn hơn, để ghép thêm:" in reply.text
+
+
+async def test_no_tour_that_long_offers_the_longest_shorter_ones(app: App) -> None:
+    [reply] = await say(app, "co 4 ngay thi di dau")
+    assert durations(app, reply) == [3, 3, 3]
+    assert reply.text.startswith("Chưa có tour nào dài đúng 4 ngày")
 
 
 async def test_follow_ups_resolve_to_the_subject(app: App) -> None:
