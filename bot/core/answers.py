@@ -244,10 +244,11 @@ def item_text(
     words: set[str] | None = None,
     way: bool = False,
     this_year: bool = False,
+    when: bool = False,
 ) -> str:
     """The short text about one item, without its title: the summary and key facts, the
-    way there when asked (``way``), and the sentence that answers the question
-    (``words``) when the rest does not."""
+    way there when asked (``way``), a tour's best time when asked (``when``), and the
+    sentence that answers the question (``words``) when the rest does not."""
     lang = current_lang()
     parts = [item.summary.get(lang)]
     for fact in key_facts(pack, item, occurrence, today, this_year):
@@ -255,6 +256,8 @@ def item_text(
             parts.append(fact)
     if way and (line := way_line(pack, item)) is not None and _new(line, parts):
         parts.append(line)
+    if when and isinstance(item, Tour) and item.best_time is not None:
+        parts.append(_("Best time: {when}").format(when=item.best_time.get(lang)))
     for extra in snippets(item, words, "\n".join(parts))[:2] if words else []:
         if sum(len(p) + 1 for p in parts) + len(extra) <= SHORT_CHARS and _new(extra, parts):
             parts.append(extra)

@@ -248,7 +248,8 @@ class Engine:
         words = {t.token for t in result.terms if not t.stop}
         way = Intent.DISTANCE in wanted
         this_year = window == (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
-        parts = [answers.item_text(self.pack, item, occurrence, today, words, way, this_year)]
+        when = Intent.WHEN in wanted
+        parts = [answers.item_text(self.pack, item, occurrence, today, words, way, this_year, when)]
         asked = " ".join(t.typed for t in result.terms)
         if isinstance(item, Event) and item.recurrence.approximate and asks_exact(asked):
             # The exact day of an event set each year is not a window we can compute.

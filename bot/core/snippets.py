@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.content.schema import Item, Place
+from bot.content.schema import Dish, Item, Place, Tour
 from bot.core.labels import ELLIPSIS
 from bot.i18n import current_lang
+from bot.i18n import gettext as _
 from bot.search.stem import stem
 from bot.text.fold import tokens
 
@@ -32,7 +33,14 @@ def snippets(item: Item, words: set[str], shown: str) -> list[str]:
     body = sentences(item.body.get(lang))
     if not missing:
         return body[:1] if body and len(body[0]) <= _SNIPPET else []
-    pool = list(body)
+    # "tháng mấy đi đẹp nhất", "when is it in season": the fields that say when come
+    # first, so that they win over a body sentence that mentions a month in passing.
+    pool: list[str] = []
+    if isinstance(item, Tour) and item.best_time is not None:
+        pool.append(_("Best time: {when}").format(when=item.best_time.get(lang)))
+    if isinstance(item, Dish) and item.season is not None:
+        pool.append(_("Season: {when}").format(when=item.season.get(lang)))
+    pool += body
     if isinstance(item, Place) and item.getting_there is not None:
         pool += sentences(item.getting_there.get(lang))
     scored: list[tuple[int, int, str]] = []

@@ -194,14 +194,32 @@ def aspect_of(text: str) -> Aspect | None:
     return None
 
 
+# "cách TP Thái Nguyên bao xa", "how far from Vinh": a province or city named as where
+# the distance is measured from, not as what the question is about.
+_ORIGIN_WORDS = frozenset({"cach", "tu", "from"})
+
+
+def _only_origins(masked: tuple[str, ...]) -> bool:
+    """Every province in ``masked`` comes right after "cách" / "từ" / "from"."""
+    return all(
+        i > 0 and masked[i - 1] in _ORIGIN_WORDS
+        for i, word in enumerate(masked)
+        if word == PROVINCE_MASK
+    )
+
+
 def is_elliptic(norm: Normalized, aspect: Aspect | None) -> bool:
     """A cue with nothing else to search for: "bao xa?", "when?", "gần đó có gì"."""
-    if aspect is None or norm.provinces or norm.items:
+    if aspect is None or norm.items:
+        return False
+    if norm.provinces and not (aspect is Aspect.DISTANCE and _only_origins(norm.masked)):
         return False
     rest = norm.text
     for _a, rx in _ASPECT_RES:
         rest = rx.sub(" ", rest)
     rest = _ANAPHORA_RE.sub(" ", rest)
+    # Hà Nội, where most visitors start, is no province of ours: "how far from Hanoi?"
+    rest = re.sub(r"\b(?:from|tu|cach) (?:ha noi|hanoi)\b", " ", rest)
     left = [w for w in rest.split() if w not in _FILLER and w not in (NAME_MASK, PROVINCE_MASK)]
     return not left and len(norm.masked) <= 8
 

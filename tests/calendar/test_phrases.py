@@ -279,3 +279,38 @@ def test_day_ranges_in_both_languages() -> None:
             dt.date(2027, 2, 10),
             dt.date(2027, 2, 20),
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Tháng Giêng 2027 runs 6 February – 7 March: its last days from the 21st.
+        (
+            "cuối tháng Giêng âm lịch",
+            DateWindow(D(2027, 2, 26), D(2027, 3, 7), "lunar-month:1:late"),
+        ),
+        ("dau thang 3", DateWindow(D(2027, 3, 1), D(2027, 3, 10), "month:2027-03:early")),
+        ("giữa tháng 2", DateWindow(D(2027, 2, 11), D(2027, 2, 20), "month:2027-02:mid")),
+        ("late March", DateWindow(D(2027, 3, 21), D(2027, 3, 31), "month:2027-03:late")),
+        (
+            "at the end of February",
+            DateWindow(D(2027, 2, 21), D(2027, 2, 28), "month:2027-02:late"),
+        ),
+    ],
+)
+def test_part_of_a_month(text: str, expected: DateWindow) -> None:
+    found = find_window(text, TODAY)
+    assert found is not None and found.window == expected
+    # The whole phrase is cut out of the question, the modifier included.
+    assert fold(text)[found.span[0] : found.span[1]].split()[0] in {
+        "cuoi",
+        "dau",
+        "giua",
+        "late",
+        "the",
+    }
+
+
+def test_a_month_without_a_part_stays_whole() -> None:
+    found = find_window("tháng 3 có lễ hội gì", TODAY)
+    assert found is not None and found.window == MAR_2027

@@ -167,3 +167,26 @@ async def test_a_quiet_chat_starts_afresh(tmp_path: Path) -> None:
         assert all(not i.id.startswith("le-hoi-xuan-con-son") for r in replies for i in r.items)
     finally:
         await app.close()
+
+
+async def test_how_far_from_a_city_is_about_the_subject(app: App) -> None:
+    await say(app, "làng bánh chưng Bờ Đậu")
+    [reply] = await say(app, "cách tp Thái Nguyên bao xa")
+    assert reply.items[0].id == "lang-banh-chung-bo-dau"
+    assert "8 km" in reply.text  # the village's own figure, not the table from Hanoi
+    await say(app, "den ong hoang muoi", user="v2")
+    [reply] = await say(app, "cach vinh bao xa", user="v2")
+    assert reply.items[0].id == "den-ong-hoang-muoi" and "2 km" in reply.text
+
+
+async def test_from_one_province_to_another_is_no_follow_up(app: App) -> None:
+    await say(app, "làng bánh chưng Bờ Đậu")
+    [reply] = await say(app, "từ Hà Nội đi Lạng Sơn bao xa")
+    assert reply.items[0].id != "lang-banh-chung-bo-dau"
+
+
+async def test_the_best_time_of_a_tour_on_request(app: App) -> None:
+    await say(app, "tour Kim Liên Làng Sen")
+    [reply] = await say(app, "tháng mấy đi đẹp nhất")
+    assert reply.items[0].id == "tour-kim-lien-lang-sen"
+    assert "Thời điểm đẹp: Tháng 5" in reply.text
