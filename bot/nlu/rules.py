@@ -33,6 +33,11 @@ KIND_WORDS: dict[str, str] = {
 # the food pages answer.
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _KIND = "(?:" + "|".join(v for k, v in KIND_WORDS.items() if k != "food") + ")"
+# Kinds of place asked for as a list: "những đền nào ở Nghệ An", "which pagodas".
+_PLACE_TYPE_VI = r"(?:chua|den|dinh|lang nghe|ho|hang|dong|cho|bao tang|bai bien)"
+_PLACE_TYPE_EN = (
+    r"(?:pagodas|temples|communal houses|craft villages|lakes|caves|markets|museums|beaches)"
+)
 
 # Ordered: the first rule whose cue appears wins.
 _CUES: tuple[tuple[Intent, str], ...] = (
@@ -131,6 +136,7 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         r"\b(?:\d+|mot|hai|ba|bon|nam|one|two|three|four|five|a) ?(?:ngay|days?|dem|nights?)\b"
         r"(?!.*\b(?:ton|het|bao nhieu tien)\b)|\b\d+n\d*d?\b|\bday trip\b|\btrong (?:1|mot) ngay\b"
         r"|\blong weekend\b|\bcuoi tuan dai\b|\bdai ngay\b|\blich trinh\b|\bitinerar"
+        r"|\b(?:weekend|family|holiday|beach|short) trip\b|\btrip (?:from|near) \w"
         r"|\bplan (?:a|my|our|the)? ?(?:trip|day|weekend|visit)\b|\bgoi y (?:lich|cho|di|diem"
         r"|tour)\b|\bnen di dau\b|\bdi dau choi\b|\bwhere should (?:i|we) go\b"
         r"|\bwhat do you (?:suggest|recommend)\b|\b(?:weekend|cuoi tuan) (?:free|ranh|nay nen"
@@ -143,7 +149,10 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         rf" {_KIND}\b"
         rf"|\b(?:nhung|cac|tat ca(?: cac)?) {_KIND}\b|\bco (?:nhung |may |bao nhieu )?"
         rf"{_KIND} (?:nao|gi)\b|\b(?:what|which|any|all(?: the)?) {_KIND}\b"
-        rf"(?! (?:is|was|does|do i|should|to)\b)|\b{_KIND} (?:list|in (?:{_V}|{_MONTHS}))\b",
+        rf"(?! (?:is|was|does|do i|should|to)\b)|\b{_KIND} (?:list|in (?:{_V}|{_MONTHS}))\b"
+        rf"|\b(?:nhung|cac) {_PLACE_TYPE_VI} (?:nao|gi|noi tieng|dep|o)\b"
+        rf"|\bco (?:nhung |may |bao nhieu )?{_PLACE_TYPE_VI} (?:nao|gi)\b"
+        rf"|\b(?:which|what|any|all(?: the)?|list of) {_PLACE_TYPE_EN}\b",
     ),
     (
         Intent.HELP,

@@ -41,10 +41,11 @@ INTERESTS: dict[str, str] = {
     "food": r"an uong|an gi|am thuc|food|foodie|eat|eating|dac san|cuisine|mon ngon|an ngon"
     r"|dishes|street food|tea|che",
     "nature": r"thien nhien|nature|nui|mountains?|ho|lakes?|hik(?:e|ing)|trekking|rung|forests?"
-    r"|bien|beach(?:es)?|caves?|hang|phong canh|scenery|landscapes?|outdoors?|canh dep"
+    r"|caves?|hang|phong canh|scenery|landscapes?|outdoors?|canh dep"
     r"|sinh thai|eco",
     "history": r"lich su|history|historic(?:al)?|di tich|relics?|revolution(?:ary)?|cach mang"
     r"|war|khang chien|atk|museums?|bao tang|citadel|thanh co",
+    "beach": r"bien|beach(?:es)?|seaside|tam bien|swim(?:ming)?",
     "spiritual": r"tam linh|spiritual|chua|den|pagodas?|temples?|buddhis[mt]|phat|hanh huong"
     r"|pilgrimage|le chua|religio(?:n|us)|tho cung|worship",
 }
@@ -57,6 +58,10 @@ TAGS: dict[str, str] = {
     "craft-village": r"lang nghe|craft villages?",
     "lake": r"ho|lakes?",
     "beach": r"bien|beach(?:es)?",
+    "communal-house": r"dinh|communal houses?",
+    "cave": r"hang|dong|caves?",
+    "market": r"cho|markets?",
+    "museum": r"bao tang|museums?",
     "unesco": r"unesco",
     "food": r"mon an|dac san|dishes|food|specialt(?:y|ies)",
     "nature": r"thien nhien|nature",
@@ -92,7 +97,9 @@ _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     (
         Aspect.NEARBY,
         r"gan (?:do|day|no|ay|kia)|(?:xung )?quanh (?:do|day|no|ay)|lan can|nearby|near (?:there"
-        r"|it|by)|around (?:there|it|here)|close by|(?:what|anything) else|cho khac|gi khac",
+        r"|it|by)|around (?:there|it|here)|close by|(?:what|anything) else|cho khac|gi khac"
+        r"|(?:see|do|visit) (?:around|near) xname|(?:gan|quanh) xname (?:co gi|con gi)"
+        r"|(?:what is|what's|anything) (?:around|near) xname",
     ),
     (
         Aspect.DISTANCE,

@@ -47,6 +47,7 @@ _VI_WORDS = frozenset(
     hien hom hon khi khong la lam luc mai may minh mot mua nao nay nen ngay nhieu nhung
     nhu o oi o qua ra rang roi sao sap the thi thu toi trong tu va ve vay voi xa xem
     ad alo nha nhe nhen ko dc duoc ntn ngu ban bn vl vkl
+    bh bjo bgio mn mk mik hok kg khg cx cg nx trc nguoj zay ji bnh dk nthe
     """.split()
 )
 

@@ -77,7 +77,8 @@ CASES = [
     # content questions, cue words or not
     ("thang 6 di an vai thieu o dau vay ad", Intent.QUESTION),
     ("thai nguyen co che ngon ko", Intent.QUESTION),
-    ("bac ninh co lang nghe nao hay ko", Intent.QUESTION),
+    ("bac ninh co lang nghe nao hay ko", Intent.LIST),  # which craft villages: a list
+    ("nhung den do bang gi", Intent.DIRECTIONS),  # "những", not a list of temples
     ("văn miếu mao điền thờ bao nhiêu tiến sĩ", Intent.QUESTION),  # "tiến sĩ", not "tiền"
     ("di hoi lim het bao nhieu tien", Intent.PRICE),
     ("hội Lim năm nay vào ngày nào", Intent.QUESTION),

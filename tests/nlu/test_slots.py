@@ -119,7 +119,9 @@ def test_a_number_inside_a_question_is_no_option(nlu: Understanding) -> None:
 @pytest.mark.parametrize(
     ("text", "aspect", "anaphora", "ellipsis"),
     [
-        ("how far is it from Hanoi?", Aspect.DISTANCE, True, False),
+        ("how far is it from Hanoi?", Aspect.DISTANCE, True, True),
+        ("cách tp Thái Nguyên bao xa", Aspect.DISTANCE, False, True),  # from there, to it
+        ("từ Hà Nội đi Lạng Sơn bao xa", Aspect.DISTANCE, False, False),
         ("when is its festival?", Aspect.WHEN, True, True),
         ("mấy ngày?", Aspect.DURATION, False, True),
         ("bao xa?", Aspect.DISTANCE, False, True),

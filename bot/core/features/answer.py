@@ -50,11 +50,15 @@ class AnswerFeature:
         remark = feedback is not None and feedback.comment_on(turn) is not None
         replies = await self.answer_text(turn, turn.text, log=False)
         plain = self._plain(turn)
-        if not replies[0].answered and plain is not None:
+        # The first name the classifier read is what the message is about.
+        named = set(turn.parse.slots.items[:1]) if turn.parse is not None else set()
+        missed = named and not _about(replies[0], named)
+        if (not replies[0].answered or missed) and plain is not None:
             # Chat shorthand spelled out, fillers dropped: "lang son an j ngon ad" is
-            # asked again as "lang son an gi ngon".
+            # asked again as "lang son an gi ngon", and "hong ko hat" is the name the
+            # classifier read ("hồng không hạt") when the first answer is about another.
             again = await self.answer_text(turn, plain, log=False)
-            if again[0].answered:
+            if again[0].answered and (not replies[0].answered or _about(again[0], named)):
                 replies = again
         # After a 👎 the subject is the answer that did not help: a remark ("not what I
         # asked") is not answered with it again.
@@ -147,3 +151,8 @@ class InlineCards:
         pack = engine.pack
         chosen = list(dict.fromkeys(ids))[:limit]
         return [item_answer(pack, pack.items[i], today, lang) for i in chosen]
+
+
+def _about(reply: Reply, named: set[str]) -> bool:
+    """Whether the reply's first item is one of the items the message names."""
+    return bool(reply.items) and reply.items[0].id in named

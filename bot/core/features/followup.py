@@ -42,6 +42,8 @@ class FollowUpFeature:
         self._subscriptions = subscriptions
 
     async def claims(self, turn: Turn) -> bool:
+        if turn.intent is Intent.QUESTION and self._around(turn) is not None:
+            return True  # "what is there to see around Ba Be lake": around the place named
         if turn.parse is None or not turn.state.subject:
             return turn.intent is Intent.REMIND  # "remind me" without a subject: ask which
         if turn.intent is Intent.REMIND:
@@ -53,9 +55,18 @@ class FollowUpFeature:
         short = slots.aspect is not None and len(turn.text.split()) <= SHORT_WORDS
         return slots.follow_up or short
 
+    def _around(self, turn: Turn) -> Place | None:
+        """The place a "what is near X" question names, if that is what it asks."""
+        if turn.parse is None or turn.parse.slots.aspect is not Aspect.NEARBY:
+            return None
+        named = turn.parse.slots.items
+        place = self._engine.pack.items.get(named[0]) if named else None
+        return place if isinstance(place, Place) else None
+
     async def handle(self, turn: Turn) -> list[Reply]:
         pack = self._engine.pack
         subject = pack.items.get(turn.state.subject[0]) if turn.state.subject else None
+        subject = self._around(turn) or subject
         if turn.intent is Intent.REMIND:
             return [await self._remind(turn, subject)]
         assert turn.parse is not None and subject is not None
@@ -67,7 +78,8 @@ class FollowUpFeature:
         if aspect is Aspect.NEARBY and isinstance(subject, Place) and subject.coordinates:
             here = Location(subject.coordinates.lat, subject.coordinates.lon)
             heading = _("Places nearest to {name}:").format(name=subject.name.get(turn.lang))
-            nearest = self._nearby.nearest(here, turn.lang, skip=subject.id, heading=heading)
+            rough = subject.coordinates.precision != "site"
+            nearest = self._nearby.nearest(here, turn.lang, subject.id, heading, rough)
             return [self._with_related(nearest, subject, turn.lang)]
         lang = self._engine.language_of(turn.text, turn.user.lang)
         return await self._answer.answer_text(turn, resolve(turn.text, subject, lang))

@@ -1,7 +1,7 @@
 """Lists on request: "what tours do you have", "danh sách địa điểm ở Lạng Sơn", "festivals
 in March". Every matching item is named; buttons page through them.
 
-A list's page button carries its key: ``l.<kind>.<province or ->.<month or 0>``.
+A list's page button carries its key: ``l.<kind>.<province or ->.<month or 0>[.<tag>]``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ from bot.i18n import gettext as _
 from bot.nlu import Intent
 
 PER_PAGE = 8
+# Kinds of place a list can be narrowed to ("những đền nào ở Nghệ An"), by content tag.
+PLACE_TAGS = (
+    "temple", "pagoda", "communal-house", "craft-village", "lake", "cave", "market", "museum",
+    "beach",
+)  # fmt: skip
 KINDS = {"tour": "tour", "event": "event", "place": "place", "heritage": "heritage", "food": "dish"}
 
 
@@ -43,8 +48,8 @@ class ListFeature:
             spec = _parse_key(page.key) if page is not None else None
             if page is None or spec is None:
                 return [stale_button(turn.lang)]
-            kind, province, month = spec
-            return [self._reply(pack, kind, province, month, page.page, turn)]
+            kind, province, month, tag = spec
+            return [self._reply(pack, kind, province, month, page.page, turn, tag)]
         assert turn.parse is not None
         slots = turn.parse.slots
         kind = KINDS.get(slots.list_kind or "", "place")
@@ -58,25 +63,35 @@ class ListFeature:
         month = slots.month or 0
         if month and kind not in ("event", "tour"):
             kind = "event"  # "what is on in March": festivals
-        return [self._reply(pack, kind, province, month, 0, turn)]
+        tag = slots.list_tag if kind == "place" and slots.list_tag in PLACE_TAGS else None
+        return [self._reply(pack, kind, province, month, 0, turn, tag)]
 
     def _reply(
-        self, pack: ContentPack, kind: str, province: str | None, month: int, page: int, turn: Turn
+        self,
+        pack: ContentPack,
+        kind: str,
+        province: str | None,
+        month: int,
+        page: int,
+        turn: Turn,
+        tag: str | None = None,
     ) -> Reply:
         lang = turn.lang
         found = _matching(pack, kind, province, month, turn.today)
+        if tag is not None:
+            found = [i for i in found if tag in i.tags]
         start = page * PER_PAGE
         chunk = found[start : start + PER_PAGE]
         if not chunk:
             text = _("I have nothing of that kind listed there yet.")
             return Reply(text=text, lang=lang, answered=False)
         where = pack.items[province].name.get(lang) if province else None
-        head = _heading(kind, where, len(found), lang)
+        head = _heading(kind, where, len(found), lang, tag)
         lines = [head, *(f"• {_line(item, turn.today, lang)}" for item in chunk)]
         rows: list[tuple[Button, ...]] = [
             (Button(short(i.name.get(lang)), ShowItem(i.id).pack()),) for i in chunk
         ]
-        key = f"l.{kind}.{province or '-'}.{month}"
+        key = f"l.{kind}.{province or '-'}.{month}" + (f".{tag}" if tag else "")
         nav = []
         if page > 0:
             nav.append(Button(_("« Back"), payload=Page(key, page - 1).pack()))
@@ -88,11 +103,14 @@ class ListFeature:
         return Reply(text="\n".join(lines), lang=lang, items=refs, buttons=tuple(rows))
 
 
-def _parse_key(key: str) -> tuple[str, str | None, int] | None:
+def _parse_key(key: str) -> tuple[str, str | None, int, str | None] | None:
     parts = key.split(".")
-    if len(parts) != 4 or parts[1] not in KINDS.values() or not parts[3].isdigit():
+    if len(parts) not in (4, 5) or parts[1] not in KINDS.values() or not parts[3].isdigit():
         return None
-    return parts[1], (None if parts[2] == "-" else parts[2]), int(parts[3])
+    tag = parts[4] if len(parts) == 5 else None
+    if tag is not None and tag not in PLACE_TAGS:
+        return None
+    return parts[1], (None if parts[2] == "-" else parts[2]), int(parts[3]), tag
 
 
 def _matching(
@@ -124,7 +142,7 @@ def _line(item: Item, today: dt.date, lang: str) -> str:
     return name
 
 
-def _heading(kind: str, where: str | None, n: int, lang: str) -> str:
+def _heading(kind: str, where: str | None, n: int, lang: str, tag: str | None = None) -> str:
     label = {
         "tour": _("Tours"),
         "event": _("Festivals"),
@@ -132,6 +150,18 @@ def _heading(kind: str, where: str | None, n: int, lang: str) -> str:
         "heritage": _("Heritage"),
         "dish": _("Dishes"),
     }[kind]
+    if tag is not None:
+        label = {
+            "temple": _("Temples"),
+            "pagoda": _("Pagodas"),
+            "communal-house": _("Communal houses"),
+            "craft-village": _("Craft villages"),
+            "lake": _("Lakes"),
+            "cave": _("Caves"),
+            "market": _("Markets"),
+            "museum": _("Museums"),
+            "beach": _("Beaches"),
+        }[tag]
     if where:
         return _("{kind} in {province} ({n}):").format(kind=label, province=where, n=n)
     return _("{kind} ({n}):").format(kind=label, n=n)

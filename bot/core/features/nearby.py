@@ -33,10 +33,16 @@ class NearbyFeature:
         return [self.nearest(where, turn.lang)]
 
     def nearest(
-        self, where: Location, lang: str, skip: str | None = None, heading: str | None = None
+        self,
+        where: Location,
+        lang: str,
+        skip: str | None = None,
+        heading: str | None = None,
+        rough: bool = False,
     ) -> Reply:
         """The places closest to ``where`` (leaving out ``skip``, the place itself), under
-        ``heading`` (default: nearest to the visitor)."""
+        ``heading`` (default: nearest to the visitor). ``rough``: ``where`` itself is no
+        exact point."""
         places = [
             (haversine_km(where.lat, where.lon, p.coordinates.lat, p.coordinates.lon), p)
             for p in self._pack().items.values()
@@ -44,12 +50,21 @@ class NearbyFeature:
         ]
         places.sort(key=lambda pair: pair[0])
         lines = [heading or _("Nearest places:")]
+        approximate = False
         for km, place in places[:NEAREST]:
-            lines.append(
-                _("• {name}: {km} km").format(
-                    name=place.name.get(lang), km=f"{km:.0f}" if km >= 10 else f"{km:.1f}"
+            name = place.name.get(lang)
+            if rough or place.coordinates.precision != "site":
+                # A point no closer than its commune gives no distance to the decimal:
+                # rounded to 5 km, and said to be rough.
+                approximate = True
+                line = _("• {name}: about {km} km").format(name=name, km=max(5, 5 * round(km / 5)))
+            else:
+                line = _("• {name}: {km} km").format(
+                    name=name, km=f"{km:.0f}" if km >= 10 else f"{km:.1f}"
                 )
-            )
+            lines.append(line)
+        if approximate:
+            lines.append(_("Straight-line distances, from approximate map points."))
         buttons = tuple(
             (
                 Button(short(p.name.get(lang)), payload=ShowItem(p.id).pack()),

@@ -3,6 +3,8 @@ like food": the tours that fit the time, the interests and the starting point.""
 
 from __future__ import annotations
 
+import itertools
+
 from bot.content.schema import Province, Tour
 from bot.core import answers
 from bot.core.engine import Engine
@@ -18,7 +20,9 @@ from bot.text.stopwords import STOPWORDS
 
 SUGGESTED = 3
 NEAR_HANOI_KM = 160  # every province of the tour within this (the provinces' own figures)
-INTEREST_TAGS = frozenset({"culture", "food", "nature", "history", "spiritual", "craft-village"})
+INTEREST_TAGS = frozenset(
+    {"culture", "food", "nature", "history", "spiritual", "craft-village", "beach"}
+)
 # Words of any trip request: they say nothing about which tour.
 # "Hà Nội" is the starting point (``slots.from_hanoi``), not a theme: a day trip named
 # "from Hanoi" must not outrank a 3-day tour for "3 days near Hanoi".
@@ -43,7 +47,9 @@ class TripFeature:
         within = pack.provinces_within(slots.province) if slots.province in pack.items else None
         if within is not None:  # "2 ngày ở Lạng Sơn": that province's tours, if it has any
             tours = [t for t in tours if set(t.provinces) & within] or tours
-        words = {w for w in tokens(turn.text) if w not in STOPWORDS and not w.isdigit()} - _GENERIC
+        typed = [w for w in tokens(turn.text) if w not in STOPWORDS and not w.isdigit()]
+        words = set(typed) - _GENERIC
+        pairs = {p for p in itertools.pairwise(typed) if not set(p) <= _GENERIC}
 
         def score(tour: Tour) -> tuple[int, int, float, str]:
             points = 0.0
@@ -51,11 +57,16 @@ class TripFeature:
                 points += 1
             if slots.from_hanoi and self._near_hanoi(tour):
                 points += 1
-            # An interest counts more on a tour with few themes than on one with many.
+            # What the visitor likes outweighs how near the tour is; an interest counts a
+            # little more on a tour with few themes than on one with many.
             themes = [t for t in tour.tags if t in INTEREST_TAGS] or ["-"]
-            points += 2 * sum(1 for i in slots.interests if i in tour.tags) / len(themes)
-            named = set(tokens(tour.name.get("vi"))) | set(tokens(tour.name.get("en")))
-            points += 1.5 * len(words & named)
+            liked = sum(1 for i in slots.interests if i in tour.tags)
+            points += liked * (1.5 + 1.5 / len(themes))
+            # A name is matched by its word pairs ("quan ho"); a lone syllable counts little:
+            # "gia đình" (family) and "văn hóa" are not "Định Hóa".
+            named = [tokens(tour.name.get("vi")), tokens(tour.name.get("en"))]
+            points += 0.5 * len(words & {w for name in named for w in name})
+            points += 1.5 * len(pairs & {p for name in named for p in itertools.pairwise(name)})
             fit = _fit(tour, days)
             # Of the shorter tours, the longest first: 3 days of 4 leave one to combine.
             return (fit, -tour.duration_days if fit else 0, -points, tour.name.get(lang))

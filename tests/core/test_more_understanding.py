@@ -1,0 +1,81 @@
+"""Messages found in a held-out round of visitor questions: kinds of place as lists,
+"what is near X", chat shorthand inside names, and trips by interest."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.content.schema import Place
+from bot.core.models import Inbound, Reply
+from bot.core.payloads import Page
+
+
+async def say(app: App, text: str | None = None, user: str = "v1", **kw: object) -> list[Reply]:
+    msg = Inbound("console", user, user, text=text, **kw)  # type: ignore[arg-type]
+    return await app.conversation.handle(msg)
+
+
+def page_keys(reply: Reply) -> list[Page]:
+    return [p for row in reply.buttons for b in row if b.payload and (p := Page.unpack(b.payload))]
+
+
+async def test_a_kind_of_place_is_listed_by_its_tag_in_the_province(app: App) -> None:
+    [reply] = await say(app, "nghe an co nhung den nao noi tieng")
+    ids = [i.id for i in reply.items]
+    assert reply.text.startswith("Đền ở Nghệ An (")
+    temples = {
+        p.id for p in app.pack.of_kind("place") if "temple" in p.tags and "nghe-an" in p.provinces
+    }
+    assert set(ids) == temples and len(ids) >= 3
+    [english] = await say(app, "which pagodas are in Bac Ninh", user="v2")
+    assert english.text.startswith("Pagodas in")
+    assert all("pagoda" in app.pack.items[i.id].tags for i in english.items)
+
+
+async def test_a_tagged_list_pages_with_its_tag_and_refuses_a_forged_one(app: App) -> None:
+    temples = [p for p in app.pack.of_kind("place") if "temple" in p.tags]
+    assert len(temples) > 8  # more than a page
+    [first] = await say(app, "which temples can I visit")
+    [nxt] = [p for p in page_keys(first) if p.page == 1]
+    assert nxt.key == "l.place.-.0.temple"
+    [second] = await say(app, payload=nxt.pack())
+    shown = [i.id for i in first.items] + [i.id for i in second.items]
+    assert all("temple" in app.pack.items[i].tags for i in shown) and len(set(shown)) > 8
+    [forged] = await say(app, payload=Page("l.place.bac-ninh.0.casino", 0).pack())
+    assert "no longer valid" in forged.text
+
+
+async def test_what_is_near_a_named_place(app: App) -> None:
+    [reply] = await say(app, "what is there to see around Ba Be lake")
+    assert reply.text.startswith("Places nearest to Ba Be Lake:")
+    assert "Pác Ngòi" in reply.text  # the village on the lake shore
+
+
+async def test_distances_from_approximate_points_are_rounded_and_said_to_be(app: App) -> None:
+    place = app.pack.items["chua-vinh-nghiem"]
+    assert isinstance(place, Place) and place.coordinates.precision != "site"
+    [reply] = await say(app, "gần chùa Vĩnh Nghiêm có gì")
+    lines = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert lines and all(line.endswith(" km") and "khoảng" in line for line in lines)
+    assert all(int(line.split("khoảng ")[1].split()[0]) % 5 == 0 for line in lines)
+    assert "vị trí gần đúng" in reply.text
+
+
+async def test_shorthand_inside_a_name_and_language(app: App) -> None:
+    # "ko" is "không" of "hồng không hạt", and "bh"/"mn" are Vietnamese chat.
+    [reply] = await say(app, "hong ko hat ba be mua nao moi co")
+    assert reply.items[0].id == "hong-khong-hat-bac-kan"
+    [reply] = await say(app, "na chi lang bh chin vay mn", user="v2")
+    assert reply.lang == "vi" and reply.items[0].id == "na-chi-lang"
+
+
+async def test_a_beach_weekend_gets_a_beach_tour(app: App) -> None:
+    [reply] = await say(app, "a weekend trip from Hanoi for a family that loves the beach?")
+    first = app.pack.items[reply.items[0].id]
+    assert first.kind == "tour" and "beach" in first.tags
+
+
+async def test_a_lone_syllable_is_no_tour_name(app: App) -> None:
+    # "gia đình" (family) and "văn hóa" are not the "Định Hóa" of a tour's name.
+    [reply] = await say(app, "gia dinh minh thich van hoa tam linh di dau")
+    first = app.pack.items[reply.items[0].id]
+    assert {"culture", "spiritual"} <= set(first.tags)
