@@ -52,8 +52,13 @@ DEFAULT_SETS = (
     REPO / "eval" / "questions.jsonl",
     REPO / "eval" / "questions-2.jsonl",
     REPO / "eval" / "questions-3.jsonl",
+    REPO / "eval" / "questions-4.jsonl",
 )
-DEFAULT_DIALOGUES = (REPO / "eval" / "dialogues.jsonl", REPO / "eval" / "dialogues-2.jsonl")
+DEFAULT_DIALOGUES = (
+    REPO / "eval" / "dialogues.jsonl",
+    REPO / "eval" / "dialogues-2.jsonl",
+    REPO / "eval" / "dialogues-3.jsonl",
+)
 SHARED_DIRS = (Path("/work/shared/eval"), REPO.parent / "shared" / "eval")
 DEV_SETS = ("dev-questions.jsonl", "dev-questions-2.jsonl")
 DEV_DIALOGUES = ("dev-dialogues.jsonl",)
@@ -510,14 +515,16 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         dest="sets",
         help="a JSON-lines question set (repeatable; default: eval/questions.jsonl,"
-        " eval/questions-2.jsonl, eval/questions-3.jsonl and the shared dev sets when present)",
+        " eval/questions-2.jsonl, eval/questions-3.jsonl, eval/questions-4.jsonl and the shared dev"
+        " sets when present)",
     )
     parser.add_argument(
         "--dialogues",
         action="append",
         type=Path,
         help="a JSON-lines dialogue set (repeatable; default: eval/dialogues.jsonl,"
-        " eval/dialogues-2.jsonl and the shared dev dialogues; none when --set is given"
+        " eval/dialogues-2.jsonl, eval/dialogues-3.jsonl and the shared dev dialogues; none when"
+        " --set is given"
         " without it)",
     )
     parser.add_argument(

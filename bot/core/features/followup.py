@@ -12,6 +12,7 @@ import dataclasses
 import re
 
 from bot.content.schema import Event, Item, Place
+from bot.core.answers import item_ref
 from bot.core.dialogue import resolve
 from bot.core.engine import Engine
 from bot.core.feature import Turn
@@ -80,6 +81,8 @@ class FollowUpFeature:
             heading = _("Places nearest to {name}:").format(name=subject.name.get(turn.lang))
             rough = subject.coordinates.precision != "site"
             nearest = self._nearby.nearest(here, turn.lang, subject.id, heading, rough)
+            # Still about the place: "there" in the next message is the place itself.
+            nearest = dataclasses.replace(nearest, items=(item_ref(subject), *nearest.items))
             return [self._with_related(nearest, subject, turn.lang)]
         lang = self._engine.language_of(turn.text, turn.user.lang)
         return await self._answer.answer_text(turn, resolve(turn.text, subject, lang))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from bot.content.loader import ContentPack
 from bot.content.schema import Place
-from bot.core.answers import has_pin
+from bot.core.answers import has_pin, item_ref
 from bot.core.feature import Turn
 from bot.core.labels import short
 from bot.core.models import Button, Location, Reply
@@ -72,7 +72,8 @@ class NearbyFeature:
             )
             for _km, p in places[:NEAREST]
         )
-        return Reply(text="\n".join(lines), lang=lang, buttons=buttons)
+        refs = tuple(item_ref(p) for _km, p in places[:NEAREST])
+        return Reply(text="\n".join(lines), lang=lang, buttons=buttons, items=refs)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
