@@ -60,6 +60,10 @@ class Engine:
     def _aliases(self, text: str) -> list:  # type: ignore[type-arg]
         return self.index.find_aliases(tokens(text[:MAX_CHARS]))
 
+    def names_typed(self, text: str) -> set[str]:
+        """Ids of the items whose name or alias ``text`` spells out as typed."""
+        return {a.item_id for a in self._aliases(text)}
+
     async def answer(
         self, text: str, today: dt.date, preferred: str | None = None, lang: str | None = None
     ) -> Answer:

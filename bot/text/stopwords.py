@@ -14,6 +14,7 @@ STOPWORDS = frozenset(
     roi sao se tai the thi toi trong tu va vay ve vi voi xin xa xem ah a_ u_ vay_ nhi
     duoc_ happens happen going on sap upcoming coming soon next choi dep nhat nen things
     thing see visit attractions should must might shall may happen did done muon
+    ko kg khg hok hem hk dc dk ji zay bh bjo bgio mn mk mik nx cx cg ak ad
     """.replace("_", "").split()
 )
 

@@ -79,3 +79,22 @@ async def test_a_lone_syllable_is_no_tour_name(app: App) -> None:
     [reply] = await say(app, "gia dinh minh thich van hoa tam linh di dau")
     first = app.pack.items[reply.items[0].id]
     assert {"culture", "spiritual"} <= set(first.tags)
+
+
+async def test_a_month_favours_tours_at_their_best_then_and_names_its_festivals(app: App) -> None:
+    [reply] = await say(app, "thang 6 nam sau nen di dau choi")
+    first = app.pack.items[reply.items[0].id]
+    assert first.kind == "tour" and first.best_time is not None and "6" in first.best_time.vi
+    assert "Lễ hội dịp đó: " in reply.text and "vải thiều" in reply.text
+    assert "có ghé" not in reply.text  # "năm" (year) names no stop ("Nam Đàn")
+
+
+async def test_a_trip_shows_the_stop_that_answers_the_wish(app: App) -> None:
+    [reply] = await say(app, "di 1 ngay tu ha noi xem lam gom thi di dau")
+    assert reply.items[0].id == "tour-1-ngay-quan-ho-kinh-bac"
+    assert "có ghé Làng cổ Thổ Hà" in reply.text.splitlines()[1]
+
+
+async def test_a_tour_to_a_named_place_for_some_days(app: App) -> None:
+    [reply] = await say(app, "minh muon di ho ba be 3 ngay, co tour nao ko")
+    assert reply.items[0].id == "tour-3-ngay-che-atk-ba-be"

@@ -52,13 +52,15 @@ class AnswerFeature:
         plain = self._plain(turn)
         # The first name the classifier read is what the message is about.
         named = set(turn.parse.slots.items[:1]) if turn.parse is not None else set()
-        missed = named and not _about(replies[0], named)
+        # ... only when the name needed the shorthand spelled out to be read at all.
+        hidden = named - self._engine.names_typed(turn.text)
+        missed = hidden and not _about(replies[0], hidden)
         if (not replies[0].answered or missed) and plain is not None:
             # Chat shorthand spelled out, fillers dropped: "lang son an j ngon ad" is
             # asked again as "lang son an gi ngon", and "hong ko hat" is the name the
             # classifier read ("hồng không hạt") when the first answer is about another.
             again = await self.answer_text(turn, plain, log=False)
-            if again[0].answered and (not replies[0].answered or _about(again[0], named)):
+            if again[0].answered and (not replies[0].answered or _about(again[0], hidden)):
                 replies = again
         # After a 👎 the subject is the answer that did not help: a remark ("not what I
         # asked") is not answered with it again.

@@ -3,10 +3,16 @@ like food": the tours that fit the time, the interests and the starting point.""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import re
+from dataclasses import dataclass
 
-from bot.content.schema import Province, Tour
-from bot.core import answers
+from bot.calendar.phrase_parts import DateWindow
+from bot.calendar.phrases import find_window
+from bot.content.loader import ContentPack
+from bot.content.schema import Place, Province, Tour
+from bot.core import answers, events
 from bot.core.engine import Engine
 from bot.core.feature import Turn
 from bot.core.labels import short
@@ -15,8 +21,8 @@ from bot.core.payloads import ShowItem
 from bot.i18n import gettext as _
 from bot.i18n import ngettext
 from bot.nlu import Intent
-from bot.text.fold import tokens
-from bot.text.stopwords import STOPWORDS
+from bot.text.fold import fold, tokens
+from bot.text.stopwords import GENERIC, STOPWORDS
 
 SUGGESTED = 3
 NEAR_HANOI_KM = 160  # every province of the tour within this (the provinces' own figures)
@@ -41,64 +47,81 @@ class TripFeature:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         assert turn.parse is not None
-        slots, lang, pack = turn.parse.slots, turn.lang, self._engine.pack
+        lang, pack = turn.lang, self._engine.pack
+        wish = _wish(turn, pack)
         tours = [t for t in pack.of_kind("tour") if isinstance(t, Tour)]
-        days = slots.days
-        within = pack.provinces_within(slots.province) if slots.province in pack.items else None
-        if within is not None:  # "2 ngày ở Lạng Sơn": that province's tours, if it has any
-            tours = [t for t in tours if set(t.provinces) & within] or tours
-        typed = [w for w in tokens(turn.text) if w not in STOPWORDS and not w.isdigit()]
-        words = set(typed) - _GENERIC
-        pairs = {p for p in itertools.pairwise(typed) if not set(p) <= _GENERIC}
+        if wish.within is not None:  # "2 ngày ở Lạng Sơn": that province's tours, if any
+            tours = [t for t in tours if set(t.provinces) & wish.within] or tours
 
         def score(tour: Tour) -> tuple[int, int, float, str]:
-            points = 0.0
-            if slots.from_hanoi and "from-hanoi" in tour.tags:
-                points += 1
-            if slots.from_hanoi and self._near_hanoi(tour):
-                points += 1
-            # What the visitor likes outweighs how near the tour is; an interest counts a
-            # little more on a tour with few themes than on one with many.
-            themes = [t for t in tour.tags if t in INTEREST_TAGS] or ["-"]
-            liked = sum(1 for i in slots.interests if i in tour.tags)
-            points += liked * (1.5 + 1.5 / len(themes))
-            # A name is matched by its word pairs ("quan ho"); a lone syllable counts little:
-            # "gia đình" (family) and "văn hóa" are not "Định Hóa".
-            named = [tokens(tour.name.get("vi")), tokens(tour.name.get("en"))]
-            points += 0.5 * len(words & {w for name in named for w in name})
-            points += 1.5 * len(pairs & {p for name in named for p in itertools.pairwise(name)})
-            fit = _fit(tour, days)
+            fit = _fit(tour, wish.days)
             # Of the shorter tours, the longest first: 3 days of 4 leave one to combine.
-            return (fit, -tour.duration_days if fit else 0, -points, tour.name.get(lang))
+            longest = -tour.duration_days if fit else 0
+            return (fit, longest, -self._points(tour, wish), tour.name.get(lang))
 
-        ranked = [t for t in sorted(tours, key=score) if _fit(t, days) < 2][:SUGGESTED]
-        exact = sum(1 for t in ranked if _fit(t, days) == 0)
-        if days is not None and exact:
-            head = ngettext(
-                "For {n} day, these tours fit:", "For {n} days, these tours fit:", days
-            ).format(n=days)
-        elif days is not None:
-            head = ngettext(
-                "No tour lasts {n} day; these shorter ones fit, and can be combined:",
-                "No tour lasts {n} days; these shorter ones fit, and can be combined:",
-                days,
-            ).format(n=days)
-        else:
-            head = _("These tours may suit you:")
-        lines = [head]
+        ranked = [t for t in sorted(tours, key=score) if _fit(t, wish.days) < 2][:SUGGESTED]
+        exact = sum(1 for t in ranked if _fit(t, wish.days) == 0)
+        lines = [_head(wish.days, exact)]
         for i, tour in enumerate(ranked):
-            if days is not None and i == exact and exact > 0:
+            if wish.days is not None and i == exact and exact > 0:
                 lines.append(_("Shorter, to combine with one of them:"))
             length = ngettext("{n} day", "{n} days", tour.duration_days).format(
                 n=tour.duration_days
             )
-            lines.append(f"• {tour.name.get(lang)} ({length})")
+            line = f"• {tour.name.get(lang)} ({length})"
+            stops = self._stops_named(tour, wish.words)
+            if stops:  # "xem làm gốm": the stop that answers it, by name
+                line += " — " + _("with {places}").format(
+                    places=", ".join(s.name.get(lang) for s in stops)
+                )
+            lines.append(line)
+        if wish.window is not None:
+            on = events.between(pack, wish.window.start, wish.window.end, wish.within)
+            names = list(dict.fromkeys(e.name.get(lang) for e, _occ in on))[:SUGGESTED]
+            if names:
+                lines.append(_("Festivals then: {names}").format(names="; ".join(names)))
         lines.append(_("Tap one for its programme, or ask for a festival to time it with."))
         buttons = tuple(
             (Button(short(t.name.get(lang)), payload=ShowItem(t.id).pack()),) for t in ranked
         )
         refs = tuple(answers.item_ref(t) for t in ranked)
         return [Reply(text="\n".join(lines), lang=lang, items=refs, buttons=buttons)]
+
+    def _points(self, tour: Tour, wish: _Wish) -> float:
+        """How well ``tour`` fits what the visitor said, beyond its length."""
+        points = 0.0
+        if wish.from_hanoi and "from-hanoi" in tour.tags:
+            points += 1
+        if wish.from_hanoi and self._near_hanoi(tour):
+            points += 1
+        # What the visitor likes outweighs how near the tour is; an interest counts a
+        # little more on a tour with few themes than on one with many.
+        themes = [t for t in tour.tags if t in INTEREST_TAGS] or ["-"]
+        liked = sum(1 for i in wish.interests if i in tour.tags)
+        points += liked * (1.5 + 1.5 / len(themes))
+        # A name is matched by its word pairs ("quan ho"); a lone syllable counts little:
+        # "gia đình" (family) and "văn hóa" are not "Định Hóa".
+        named = [tokens(tour.name.get("vi")), tokens(tour.name.get("en"))]
+        points += 0.5 * len(wish.words & {w for name in named for w in name})
+        points += 1.5 * len(wish.pairs & {p for name in named for p in itertools.pairwise(name)})
+        points += 1.5 * len(self._stops_named(tour, wish.words))
+        if wish.months and wish.months & best_months(tour):
+            points += 3  # "tháng 6 nên đi đâu": a tour at its best then
+        return points
+
+    def _stops_named(self, tour: Tour, words: set[str]) -> list[Place]:
+        """The tour's stops whose name or an alias has one of ``words`` ("gốm" → "làng
+        gốm Thổ Hà")."""
+        pack = self._engine.pack
+        found: list[Place] = []
+        for stop in dict.fromkeys(s for day in tour.days for s in day.stops):
+            place = pack.items.get(stop)
+            if not isinstance(place, Place):
+                continue
+            names = [place.name.vi, place.name.en, *place.aliases]
+            if words & {w for name in names for w in tokens(name)}:
+                found.append(place)
+        return found
 
     def _near_hanoi(self, tour: Tour) -> bool:
         """Every province of the tour is one whose page gives a distance from Hanoi within
@@ -116,8 +139,84 @@ class TripFeature:
         return bool(found) and all(k is not None and k <= NEAR_HANOI_KM for k in found)
 
 
+@dataclass(frozen=True, slots=True)
+class _Wish:
+    """What a trip request says: its length, where, when, what the visitor likes."""
+
+    days: int | None
+    within: set[str] | None
+    window: DateWindow | None
+    months: set[int]
+    interests: tuple[str, ...]
+    from_hanoi: bool
+    words: set[str]  # words that may name a theme or a stop
+    pairs: set[tuple[str, str]]
+
+
+def _wish(turn: Turn, pack: ContentPack) -> _Wish:
+    assert turn.parse is not None
+    slots = turn.parse.slots
+    within = pack.provinces_within(slots.province) if slots.province in pack.items else None
+    # Not the date phrase ("tháng 6 năm sau" is no "Nam Đàn"), function or generic words.
+    text = turn.text
+    if (said := find_window(text, turn.today)) is not None:
+        text = fold(text)[: said.span[0]] + " " + fold(text)[said.span[1] :]
+    typed = [w for w in tokens(text) if w not in STOPWORDS and w not in GENERIC and not w.isdigit()]
+    window = slots.window
+    return _Wish(
+        days=slots.days,
+        within=within,
+        window=window,
+        months=_months_of(window) if window is not None else set(),
+        interests=slots.interests,
+        from_hanoi=slots.from_hanoi,
+        words=set(typed) - _GENERIC,
+        pairs={p for p in itertools.pairwise(typed) if not set(p) <= _GENERIC},
+    )
+
+
+def _head(days: int | None, exact: int) -> str:
+    if days is not None and exact:
+        return ngettext(
+            "For {n} day, these tours fit:", "For {n} days, these tours fit:", days
+        ).format(n=days)
+    if days is not None:
+        return ngettext(
+            "No tour lasts {n} day; these shorter ones fit, and can be combined:",
+            "No tour lasts {n} days; these shorter ones fit, and can be combined:",
+            days,
+        ).format(n=days)
+    return _("These tours may suit you:")
+
+
 def _fit(tour: Tour, days: int | None) -> int:
     """0: as long as the time the visitor has (or no time given); 1: shorter; 2: longer."""
     if days is None or tour.duration_days == days:
         return 0
     return 1 if tour.duration_days < days else 2
+
+
+_SOLAR_MONTHS = re.compile(r"\btháng\s+(\d{1,2})(?:\s*[–-]\s*(\d{1,2}))?(?!\s*âm)", re.IGNORECASE)
+
+
+def best_months(tour: Tour) -> set[int]:
+    """The solar months a tour's best time names in figures ("tháng 4–8"); lunar months are
+    written in words there ("tháng Giêng âm lịch") and left out."""
+    if tour.best_time is None:
+        return set()
+    found: set[int] = set()
+    for m in _SOLAR_MONTHS.finditer(tour.best_time.vi):
+        first = int(m[1])
+        last = int(m[2]) if m[2] else first
+        if 1 <= first <= last <= 12:
+            found.update(range(first, last + 1))
+    return found
+
+
+def _months_of(window: DateWindow) -> set[int]:
+    months: set[int] = set()
+    day = window.start
+    while day <= window.end and len(months) < 12:
+        months.add(day.month)
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return months
