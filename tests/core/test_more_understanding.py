@@ -98,3 +98,10 @@ async def test_a_trip_shows_the_stop_that_answers_the_wish(app: App) -> None:
 async def test_a_tour_to_a_named_place_for_some_days(app: App) -> None:
     [reply] = await say(app, "minh muon di ho ba be 3 ngay, co tour nao ko")
     assert reply.items[0].id == "tour-3-ngay-che-atk-ba-be"
+
+
+async def test_a_common_word_names_no_stop(app: App) -> None:
+    # "tư vấn", "nghề": words in many places' names say nothing about which stop.
+    [reply] = await say(app, "tư vấn giúp mình lịch trình đi làng nghề 2 ngày")
+    assert "có ghé" not in reply.text
+    assert app.pack.items[reply.items[0].id].kind == "tour"

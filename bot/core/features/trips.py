@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.calendar.phrase_parts import DateWindow
 from bot.calendar.phrases import find_window
 from bot.content.loader import ContentPack
-from bot.content.schema import Place, Province, Tour
+from bot.content.schema import Item, Place, Province, Tour
 from bot.core import answers, events
 from bot.core.engine import Engine
 from bot.core.feature import Turn
@@ -25,6 +25,7 @@ from bot.text.fold import fold, tokens
 from bot.text.stopwords import GENERIC, STOPWORDS
 
 SUGGESTED = 3
+RARE_IN_NAMES = 4  # a word in more places' names than this names no stop in particular
 NEAR_HANOI_KM = 160  # every province of the tour within this (the provinces' own figures)
 INTEREST_TAGS = frozenset(
     {"culture", "food", "nature", "history", "spiritual", "craft-village", "beach"}
@@ -41,6 +42,7 @@ _GENERIC = frozenset(
 class TripFeature:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._counted: tuple[str, dict[str, int]] = ("", {})
 
     async def claims(self, turn: Turn) -> bool:
         return turn.intent is Intent.TRIP_PLAN
@@ -110,18 +112,28 @@ class TripFeature:
         return points
 
     def _stops_named(self, tour: Tour, words: set[str]) -> list[Place]:
-        """The tour's stops whose name or an alias has one of ``words`` ("gốm" → "làng
-        gốm Thổ Hà")."""
+        """The tour's stops whose name or an alias has one of ``words`` that few places'
+        names have ("gốm" → "làng gốm Thổ Hà"; not "nghề", in many)."""
         pack = self._engine.pack
+        counts = self._name_words()
+        rare = {w for w in words if 0 < counts.get(w, 0) <= RARE_IN_NAMES}
         found: list[Place] = []
         for stop in dict.fromkeys(s for day in tour.days for s in day.stops):
             place = pack.items.get(stop)
-            if not isinstance(place, Place):
-                continue
-            names = [place.name.vi, place.name.en, *place.aliases]
-            if words & {w for name in names for w in tokens(name)}:
+            if isinstance(place, Place) and rare & _name_tokens(place):
                 found.append(place)
         return found
+
+    def _name_words(self) -> dict[str, int]:
+        """For each word of a place's names and aliases, how many places have it."""
+        pack = self._engine.pack
+        if self._counted[0] != pack.fingerprint:
+            counts: dict[str, int] = {}
+            for place in pack.of_kind("place"):
+                for word in _name_tokens(place):
+                    counts[word] = counts.get(word, 0) + 1
+            self._counted = (pack.fingerprint, counts)
+        return self._counted[1]
 
     def _near_hanoi(self, tour: Tour) -> bool:
         """Every province of the tour is one whose page gives a distance from Hanoi within
@@ -173,6 +185,10 @@ def _wish(turn: Turn, pack: ContentPack) -> _Wish:
         words=set(typed) - _GENERIC,
         pairs={p for p in itertools.pairwise(typed) if not set(p) <= _GENERIC},
     )
+
+
+def _name_tokens(item: Item) -> set[str]:
+    return {w for name in (item.name.vi, item.name.en, *item.aliases) for w in tokens(name)}
 
 
 def _head(days: int | None, exact: int) -> str:
