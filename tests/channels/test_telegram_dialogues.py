@@ -1,6 +1,6 @@
 """Whole conversations through the real Telegram path answer exactly as the core does.
 
-Each dialogue of ``eval/dialogues.jsonl`` is played twice against one real app: through
+Each dialogue of ``eval/dialogues*.jsonl`` (the held-out sets too) is played twice against one real app: through
 python-telegram-bot and the fake Bot API (as one Telegram user), and straight into the
 dispatcher (as `tourbot ask --session` does). Every turn must come back with the same
 texts: context, numbers picking options and follow-ups work the same on a messenger.
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.usefixtures("catalogs")
 
 DIALOGUES = [
     json.loads(line)
-    for line in (PROJECT_DIR / "eval" / "dialogues.jsonl").read_text("utf-8").splitlines()
+    for path in sorted((PROJECT_DIR / "eval").glob("dialogues*.jsonl"))
+    for line in path.read_text("utf-8").splitlines()
     if line.strip()
 ]
 TODAY = dt.date.fromisoformat(DIALOGUES[0]["today"])
@@ -56,7 +57,7 @@ async def test_dialogues_answer_the_same_on_telegram(dialogue_app: App, fake: Fa
     conversation = dialogue_app.conversation
     assert conversation is not None
     played = [d for d in DIALOGUES if d["today"] == TODAY.isoformat()]
-    assert len(played) >= 20
+    assert len(played) >= 50
     telegram = build_application(make_settings(fake), conversation, FAST)
     async with polling(telegram):
         await fake.wait_for("getUpdates")
