@@ -60,8 +60,18 @@ def _stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
 
+# A clause that opens with one of these says something about the clause before it
+# ("…Khau Tý hill, where Hồ Chí Minh lived…"): it is quoted with it.
+_RELATIVE = re.compile(r"^(?:where|which|who|whose|when|nơi|là nơi|mà)\b", re.IGNORECASE)
+
+
 def _clauses(sentence: str) -> list[str]:
-    pieces = [p.strip() for p in _CLAUSE_END.split(sentence) if p.strip()]
+    pieces: list[str] = []
+    for piece in (p.strip() for p in _CLAUSE_END.split(sentence)):
+        if piece and pieces and _RELATIVE.match(piece):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        elif piece:
+            pieces.append(piece)
     return [
         ("" if i == 0 else ELLIPSIS) + p.rstrip(",;:") + ("" if i == len(pieces) - 1 else ELLIPSIS)
         for i, p in enumerate(pieces)

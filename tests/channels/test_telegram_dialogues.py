@@ -1,9 +1,10 @@
 """Whole conversations through the real Telegram path answer exactly as the core does.
 
-Each dialogue of ``eval/dialogues*.jsonl`` (the held-out sets too) is played twice against one real app: through
-python-telegram-bot and the fake Bot API (as one Telegram user), and straight into the
-dispatcher (as `tourbot ask --session` does). Every turn must come back with the same
-texts: context, numbers picking options and follow-ups work the same on a messenger.
+Each dialogue of ``eval/dialogues*.jsonl`` (the held-out sets too) is played twice
+against one real app: through python-telegram-bot and the fake Bot API (as one Telegram
+user), and straight into the dispatcher (as `tourbot ask --session` does). Every turn
+must come back with the same texts: context, numbers picking options and follow-ups work
+the same on a messenger.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from bot.core.features.details import more_reply
 from bot.core.models import Reply
 from bot.core.payloads import Directions, More, Remind, ShowItem, ShowMap
 from bot.core.replies import item_answer
+from bot.core.snippets import snippets
 from bot.i18n import use_lang
 from bot.text.fold import fold
 from tests.conftest import TODAY
@@ -228,3 +229,20 @@ def test_directions_of_an_event_go_to_its_places(app: App) -> None:
 
 def test_more_payload_is_what_the_button_sends(app: App) -> None:
     assert More("hoi-lim").pack() == "more:hoi-lim"
+
+
+def test_a_relative_clause_is_quoted_with_what_it_is_about(app: App) -> None:
+    long = (
+        "Visitors can walk up Mossy hill above the old village in the north of the district,"
+        " where the poet wrote his best-known poem in the winter of 1947 while the war went on,"
+        " and later on the same slopes the villagers planted tea that is still picked in spring"
+        " by families who have lived there for many generations."
+    )
+    assert len(long) > 240  # quoted by clauses, not whole
+    place = app.pack.items["atk-dinh-hoa"].model_copy(
+        update={"body": Text(vi=long, en=long), "name": Text(vi="Đồi", en="Hill")}
+    )
+    with use_lang("en"):
+        found = snippets(place, {"poet", "poem"}, "")
+    assert found[0].startswith("Visitors can walk up Mossy hill")
+    assert "where the poet wrote" in found[0]
