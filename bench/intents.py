@@ -38,7 +38,8 @@ SHARED = Path("/work/shared/eval")
 OFF_CONTENT = frozenset(
     {
         Intent.GREETING, Intent.THANKS, Intent.GOODBYE, Intent.HELP, Intent.ABUSE,
-        Intent.SWITCH_LANGUAGE, Intent.WEATHER, Intent.BOOKING, Intent.REMIND, Intent.HUMAN,
+        Intent.SWITCH_LANGUAGE, Intent.WEATHER, Intent.BOOKING, Intent.RECIPE, Intent.REMIND,
+        Intent.HUMAN,
         Intent.AFFIRM, Intent.DENY,
     }
 )  # fmt: skip

@@ -19,6 +19,7 @@ class Intent(enum.StrEnum):
     SWITCH_LANGUAGE = "switch_language"
     WEATHER = "weather"
     BOOKING = "booking"
+    RECIPE = "recipe"
     PRICE = "price"
     TICKETS = "tickets"
     OPENING_HOURS = "opening_hours"

@@ -81,6 +81,14 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         r"\b|\bthue xe\b|\brent (?:a )?(?:car|bike|motorbike|scooter)\b|\bdat (?:phong|ve|tour)\b",
     ),
     (
+        # A recipe: how to cook a dish, not where to eat it ("cách làm bánh chưng").
+        Intent.RECIPE,
+        r"\b(?:cach|huong dan|bi quyet) (?:lam|nau|goi|che bien|uop|muoi|do|luoc|rang|nuong)"
+        r" (?:mon |banh |nem |ga |vit |pho |sup |chao |canh |xoi |com |che |lon |thit |ca |mi"
+        r" |my |tuong |ruou )|\bcong thuc (?:nau|lam|mon)\b|\brecipes?\b"
+        r"|\bhow (?:to|do (?:i|you)|can i) (?:make|cook|prepare)\b",
+    ),
+    (
         Intent.WEATHER,
         r"\bthoi tiet\b|\bweather\b|\bforecast\b|\bdu bao\b|\bnhiet do\b|\btemperature\b"
         r"|\bbao nhieu do\b|\brain(?:s|ing|y)?\b|\bsnow(?:s|ing)?\b|\bumbrella\b|\bsunny\b"

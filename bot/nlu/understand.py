@@ -28,7 +28,14 @@ NGRAM_MAX_WORDS = 10
 # the content search (a visitor called abusive, a content question refused as a price:
 # "có bao nhiêu đảo" shares its grams with "giá bao nhiêu").
 _NGRAM_NEVER = frozenset(
-    {Intent.ABUSE, Intent.HUMAN, Intent.SWITCH_LANGUAGE, Intent.PRICE, Intent.TICKETS}
+    {
+        Intent.ABUSE,
+        Intent.HUMAN,
+        Intent.SWITCH_LANGUAGE,
+        Intent.PRICE,
+        Intent.TICKETS,
+        Intent.RECIPE,
+    }
 )
 # Cues that are also what a content item is about: with an item named, they are questions
 # about it ("hội Lim mùng mấy âm lịch" is a question about the Lim festival).

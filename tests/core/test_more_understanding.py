@@ -105,3 +105,11 @@ async def test_a_common_word_names_no_stop(app: App) -> None:
     [reply] = await say(app, "tư vấn giúp mình lịch trình đi làng nghề 2 ngày")
     assert "có ghé" not in reply.text
     assert app.pack.items[reply.items[0].id].kind == "tour"
+
+
+async def test_a_recipe_is_out_of_scope_and_the_dish_is_offered(app: App) -> None:
+    replies = await say(app, "how do I cook Nghe An eel soup at home")
+    assert not replies[0].answered and "no recipes" in replies[0].text
+    assert replies[-1].items and replies[-1].items[0].id == "sup-luon-nghe-an"
+    [vi] = await say(app, "công thức nấu bánh chưng", user="v2")
+    assert not vi.answered and vi.text.startswith("Mình không có công thức")

@@ -42,6 +42,9 @@ CASES = [
     ("đặt giúp tôi phòng khách sạn ở Mẫu Sơn", Intent.BOOKING),
     ("dat giup toi phong khach san o mau son", Intent.BOOKING),
     ("book a hotel in Bac Ninh", Intent.BOOKING),
+    ("công thức nấu phở chua Lạng Sơn", Intent.RECIPE),
+    ("how do I cook bánh mướt at home", Intent.RECIPE),
+    ("xem cách làm gốm ở đâu", Intent.QUESTION),  # where to watch potters: a place
     ("tour Trúc Lâm giá bao nhiêu", Intent.PRICE),
     ("how much does the Quan ho tour cost", Intent.PRICE),
     ("vé vào động Tam Thanh bao nhiêu tiền", Intent.TICKETS),

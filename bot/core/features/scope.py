@@ -1,4 +1,5 @@
-"""What the bot cannot do, said plainly: weather forecasts, bookings, a person to talk to.
+"""What the bot cannot do, said plainly: weather forecasts, bookings, recipes, a person to
+talk to.
 
 Each answer says what the bot can do instead, and about the place named (or the one the
 conversation is about) it offers what the content knows.
@@ -16,7 +17,7 @@ from bot.core.replies import item_answer, menu_buttons
 from bot.i18n import gettext as _
 from bot.nlu import Intent
 
-OUT_OF_SCOPE = frozenset({Intent.WEATHER, Intent.BOOKING, Intent.HUMAN})
+OUT_OF_SCOPE = frozenset({Intent.WEATHER, Intent.BOOKING, Intent.RECIPE, Intent.HUMAN})
 HOTLINE_FAQ = "duong-day-nong"
 
 
@@ -35,6 +36,11 @@ class OutOfScopeFeature:
             text = _(
                 "I cannot give weather forecasts: please check a weather service before you"
                 " go. I can tell you the best season for a place, and what is on when."
+            )
+        elif turn.intent is Intent.RECIPE:
+            text = _(
+                "I have no recipes: I can tell you where a dish comes from and where to taste"
+                " or buy it."
             )
         else:
             text = _(
