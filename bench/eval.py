@@ -53,11 +53,13 @@ DEFAULT_SETS = (
     REPO / "eval" / "questions-2.jsonl",
     REPO / "eval" / "questions-3.jsonl",
     REPO / "eval" / "questions-4.jsonl",
+    REPO / "eval" / "questions-5.jsonl",
 )
 DEFAULT_DIALOGUES = (
     REPO / "eval" / "dialogues.jsonl",
     REPO / "eval" / "dialogues-2.jsonl",
     REPO / "eval" / "dialogues-3.jsonl",
+    REPO / "eval" / "dialogues-4.jsonl",
 )
 SHARED_DIRS = (Path("/work/shared/eval"), REPO.parent / "shared" / "eval")
 DEV_SETS = ("dev-questions.jsonl", "dev-questions-2.jsonl")
@@ -515,16 +517,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         dest="sets",
         help="a JSON-lines question set (repeatable; default: eval/questions.jsonl,"
-        " eval/questions-2.jsonl, eval/questions-3.jsonl, eval/questions-4.jsonl and the shared dev"
-        " sets when present)",
+        " eval/questions-2.jsonl … eval/questions-5.jsonl and the shared dev sets when present)",
     )
     parser.add_argument(
         "--dialogues",
         action="append",
         type=Path,
         help="a JSON-lines dialogue set (repeatable; default: eval/dialogues.jsonl,"
-        " eval/dialogues-2.jsonl, eval/dialogues-3.jsonl and the shared dev dialogues; none when"
-        " --set is given"
+        " eval/dialogues-2.jsonl … eval/dialogues-4.jsonl and the shared dev dialogues; none"
+        " when --set is given"
         " without it)",
     )
     parser.add_argument(

@@ -7,7 +7,7 @@ instead of answering with a look-alike ("Hà Giang" is not "Bắc Giang").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 # Provinces and cities before and after the 2025 merger, and the best-known destinations,
 # outside Bắc Giang, Bắc Ninh, Thái Nguyên, Bắc Kạn, Hải Dương, Hải Phòng, Lạng Sơn and
@@ -36,13 +36,19 @@ NAMES = _parse()
 _LONGEST = max(len(n) for n in NAMES)
 
 
-def places_elsewhere(words: Sequence[str]) -> list[list[str]]:
+def places_elsewhere(
+    words: Sequence[str], ours: Collection[tuple[int, int]] = ()
+) -> list[list[str]]:
     """The places outside the region named in ``words`` (folded tokens), longest first
-    where two overlap ("vịnh Hạ Long", not "Hạ Long")."""
+    where two overlap ("vịnh Hạ Long", not "Hạ Long"). ``ours``: (start, end) spans of our
+    names in ``words``; a word belongs to one name, the longer one ("đền Cao An Phụ thờ"
+    is no Phú Thọ, but "đi vịnh Hạ Long" is Hạ Long bay, not "đi Vinh")."""
     found: list[list[str]] = []
     i = 0
     while i < len(words):
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            if any(a < i + n and i < b and b - a >= n for a, b in ours):
+                continue
             if tuple(words[i : i + n]) in NAMES:
                 found.append(list(words[i : i + n]))
                 i += n

@@ -20,6 +20,7 @@ from bot.core.models import ItemRef, Reply
 from bot.core.names import name_runs, named_in, named_instead
 from bot.core.overviews import overview_for
 from bot.core.replies import help_text, menu_buttons
+from bot.core.snippets import story_sentence
 from bot.i18n import gettext as _
 from bot.i18n import ngettext, use_lang
 from bot.search.index import Hit, SearchIndex, SearchResult
@@ -148,7 +149,8 @@ class Engine:
         runs = name_runs(rest, result)
         # A place outside the region must be mentioned by the answer, like a name typed
         # with capitals: "Hà Giang có gì chơi" is not answered about Bắc Giang.
-        elsewhere = [[name] for name in places_elsewhere(tokens(rest))]
+        ours = [(a.start, a.end) for a in result.aliases if a.end - a.start >= 2]
+        elsewhere = [[name] for name in places_elsewhere(tokens(rest), ours)]
         runs += elsewhere
         top = next(
             (h for h in hits[:5] if self._confident(h, result, runs)), hits[0] if hits else None
@@ -225,8 +227,16 @@ class Engine:
             if self.pack.items[alias.item_id].kind == "province":
                 province_tokens.update(range(alias.start, alias.end))
         weight = 0.0
+        # Inside a name typed in full no word is generic: "Hội Làng Diềm" names a festival.
+        named = {
+            i
+            for a in result.aliases
+            if a.end - a.start >= 2 and self.pack.items[a.item_id].kind != "province"
+            for i in range(a.start, a.end)
+        }
         for i, term in enumerate(result.terms):
-            if term.stop or term.token in GENERIC or i in province_tokens or not term.known:
+            generic = term.token in GENERIC and i not in named
+            if term.stop or generic or i in province_tokens or not term.known:
                 continue
             if term.token in skip:
                 continue
@@ -255,6 +265,8 @@ class Engine:
         when = Intent.WHEN in wanted
         parts = [answers.item_text(self.pack, item, occurrence, today, words, way, this_year, when)]
         asked = " ".join(t.typed for t in result.terms)
+        if (story := story_sentence(item, asked, parts[0])) is not None:
+            parts[0] += "\n" + story
         if isinstance(item, Event) and item.recurrence.approximate and asks_exact(asked):
             # The exact day of an event set each year is not a window we can compute.
             year = occurrence.start.year if occurrence is not None else today.year

@@ -37,8 +37,8 @@ _PATTERNS: dict[Intent, str] = {
     r"|ten moi|nay (la|thuoc)|now (in|part|belongs)",
     Intent.THINGS_TO_DO: r"co gi (choi|dep|hay|de xem)|choi gi|things to do|what to (see|do)"
     r"|tham quan|attractions|di dau|nen den|worth visiting|sightseeing|diem du lich",
-    Intent.LUNAR_TODAY: r"(hom nay|ngay mai|today|tomorrow).*(am lich|lunar)|(am lich|lunar).*"
-    r"(hom nay|today)",
+    Intent.LUNAR_TODAY: r"(hom nay|hnay|bua nay|ngay mai|today|tomorrow).*(am lich|lunar)"
+    r"|(am lich|lunar).*(hom nay|hnay|today)",
     Intent.COUNTDOWN: r"how many days|days? (until|till|left|to go)|(bao nhieu|may) ngay nua"
     r"|con (bao nhieu|may) ngay|dem nguoc",
     Intent.CONVERT: r"duong lich|am lich|\blunar\b|\bsolar\b|gregorian",

@@ -13,11 +13,23 @@ from bot.text.fold import tokens
 
 _SNIPPET = 240  # characters of a body sentence quoted in a short reply
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-zà-ỹ])")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…])\s+")
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    """``text`` cut after ".", "!", "?" or "…" where the next word does not go on in
+    lower case ("khoảng 15 km. Đền…" is two sentences; "TP. Vinh" is not cut before "Vinh"
+    only because a capital follows, which is the price of no abbreviation list)."""
+    out: list[str] = []
+    start = 0
+    for gap in _SENTENCE_GAP.finditer(text):
+        following = text[gap.end() : gap.end() + 1]
+        # A character class cannot tell Vietnamese capitals (Đ, Ở, Ấ) from small letters.
+        if following and not following.islower():
+            out.append(text[start : gap.start()])
+            start = gap.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
 
 
 def snippets(item: Item, words: set[str], shown: str) -> list[str]:
@@ -60,9 +72,11 @@ def _stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
 
-# A clause that opens with one of these says something about the clause before it
+# A clause that opens with one of these says something about (or explains) the one before
 # ("…Khau Tý hill, where Hồ Chí Minh lived…"): it is quoted with it.
-_RELATIVE = re.compile(r"^(?:where|which|who|whose|when|nơi|là nơi|mà)\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"^(?:where|which|who|whose|when|because|nơi|là nơi|mà|vì|bởi)\b", re.IGNORECASE
+)
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -76,3 +90,36 @@ def _clauses(sentence: str) -> list[str]:
         ("" if i == 0 else ELLIPSIS) + p.rstrip(",;:") + ("" if i == len(pieces) - 1 else ELLIPSIS)
         for i, p in enumerate(pieces)
     ]
+
+
+# "What happened at Chi Lăng?", "sao gọi là đền Cuông": questions about an item's story,
+# answered by the body sentence that holds it, whatever words the question uses.
+_STORY_CUES = {
+    "history": re.compile(
+        r"\bwhat happened\b|\bhappened (?:at|here|there)\b|\b(?:history|story) of\b"
+        r"|\bchuyen gi\b|\bsu tich\b|\bxay ra\b|\blich su\b|\btran danh\b"
+    ),
+    "name": re.compile(
+        r"\bwhy (?:is it |was it |is this |is the \w+ )?(?:called|named)\b|\bname come from\b"
+        r"|\b(?:vi sao|tai sao|sao) (?:lai )?(?:goi la|co ten|mang ten)\b|\bten goi\b"
+    ),
+}
+_STORY_SENTENCE = {
+    "history": re.compile(r"\b\d{3,4}\b"),
+    "name": re.compile(r"\b(?:gọi|tên|called|named|name)\b", re.IGNORECASE),
+}
+
+
+def story_sentence(item: Item, folded_question: str, shown: str) -> str | None:
+    """The body sentence that tells the story the question asks about (a date for "what
+    happened", the name for "why is it called"), unless the reply already says it."""
+    for kind, cue in _STORY_CUES.items():
+        if not cue.search(folded_question):
+            continue
+        for sentence in sentences(item.body.get(current_lang())):
+            if _STORY_SENTENCE[kind].search(sentence) and sentence not in shown:
+                parts = [sentence] if len(sentence) <= _SNIPPET else _clauses(sentence)
+                hit = next((p for p in parts if _STORY_SENTENCE[kind].search(p)), None)
+                if hit is not None and len(hit) <= _SNIPPET:
+                    return hit
+    return None

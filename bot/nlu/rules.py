@@ -159,7 +159,8 @@ _CUES: tuple[tuple[Intent, str], ...] = (
         rf"{_KIND} (?:nao|gi)\b|\b(?:what|which|any|all(?: the)?) {_KIND}\b"
         rf"(?! (?:is|was|does|do i|should|to)\b)|\b{_KIND} (?:list|in (?:{_V}|{_MONTHS}))\b"
         # (not about a tour: "tour Trúc Lâm đi qua những chùa nào" asks for its stops)
-        rf"|^(?!.*\btour).*\b(?:nhung|cac) {_PLACE_TYPE_VI} (?:nao|gi|noi tieng|dep|o)\b"
+        rf"|^(?!.*\btour).*\b(?:nhung|cac) {_PLACE_TYPE_VI}(?: (?:va )?{_PLACE_TYPE_VI})?"
+        rf" (?:nao|gi|noi tieng|dep|o)\b"
         rf"|^(?!.*\btour).*\bco (?:nhung |may |bao nhieu )?{_PLACE_TYPE_VI} (?:nao|gi)\b"
         rf"|\b(?:which|what|any|all(?: the)?|list of) {_PLACE_TYPE_EN}\b",
     ),

@@ -69,6 +69,9 @@ TAGS: dict[str, str] = {
     "spiritual": r"tam linh|spiritual",
 }
 _TAG_RES = {k: re.compile(rf"\b(?:{v})\b") for k, v in TAGS.items()}
+_RELICS_RE = re.compile(
+    r"\b(?:di tich(?! quoc gia dac biet)|historic(?:al)? sites?|relic sites?)\b"
+)
 
 _EN_RE = re.compile(r"\b(?:english|tieng anh|anh ngu)\b")
 _VI_RE = re.compile(r"\b(?:vietnamese|tieng viet|viet ngu)\b")
@@ -260,6 +263,9 @@ def extract(text: str, norm: Normalized, intent: Intent, today: dt.date) -> Slot
     interests = tuple(k for k, rx in _INTEREST_RES.items() if rx.search(masked))
     list_kind = next((k for k, rx in _KIND_RES.items() if rx.search(masked)), None)
     list_tag = next((k for k, rx in _TAG_RES.items() if rx.search(masked)), None)
+    list_tags = tuple(k for k, rx in _TAG_RES.items() if rx.search(masked))
+    if _RELICS_RE.search(masked):  # "di tích (lịch sử)": the historic places themselves
+        list_kind, list_tags = "place", (*list_tags, "history")
     # A question's dates are the engine's business (it cuts the phrase out of the search);
     # parsing them here again would double the cost of most messages.
     month, year, window = (
@@ -278,6 +284,7 @@ def extract(text: str, norm: Normalized, intent: Intent, today: dt.date) -> Slot
         interests=interests,
         list_kind=list_kind,
         list_tag=list_tag,
+        list_tags=list_tags,
         month=month,
         year=year,
         window=window,

@@ -204,7 +204,9 @@ class SearchIndex:
         return self._idf.get(token, self._max_idf)
 
     def find_aliases(self, words: Sequence[str]) -> list[AliasHit]:
-        """Every alias that appears verbatim (as a token run) in ``words``."""
+        """Every alias that appears verbatim (as a token run) in ``words``, except a name of
+        two words or more that shares a word with a longer, or an earlier, one: a word
+        belongs to one name ("phở chua là" is Phở chua, not "chùa La")."""
         words = [stem(w) for w in words]
         hits = []
         for i in range(len(words)):
@@ -214,7 +216,16 @@ class SearchIndex:
                     break
                 for item_id in self._aliases.get(key, ()):
                     hits.append(AliasHit(item_id, i, i + n))
-        return hits
+        taken: set[int] = set()
+        kept: list[AliasHit] = []
+        for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+            span = set(range(hit.start, hit.end))
+            if hit.end - hit.start >= 2 and span & taken and not _same_span(hit, kept):
+                continue
+            kept.append(hit)
+            if hit.end - hit.start >= 2:
+                taken |= span
+        return sorted(kept, key=lambda h: (h.start, h.end))
 
     async def search(
         self, docs_repo: Docs, text: str, limit: int = 10, cues: frozenset[str] = frozenset()
@@ -328,6 +339,11 @@ class SearchIndex:
             + 1.5 * alias
             + 0.5 * hit.bm25 / best_bm25
         )
+
+
+def _same_span(hit: AliasHit, kept: Sequence[AliasHit]) -> bool:
+    """Whether another item's alias covers exactly the words of ``hit`` (shared names)."""
+    return any(k.start == hit.start and k.end == hit.end for k in kept)
 
 
 def _content_neighbours(terms: Sequence[Term]) -> dict[str, set[tuple[str, str]]]:

@@ -15,6 +15,7 @@ from bot.core.features.details import more_reply
 from bot.core.models import Reply
 from bot.core.payloads import Directions, More, Remind, ShowItem, ShowMap
 from bot.core.replies import item_answer
+from bot.core.snippets import sentences as snippet_sentences
 from bot.core.snippets import snippets
 from bot.i18n import use_lang
 from bot.text.fold import fold
@@ -246,3 +247,13 @@ def test_a_relative_clause_is_quoted_with_what_it_is_about(app: App) -> None:
         found = snippets(place, {"poet", "poem"}, "")
     assert found[0].startswith("Visitors can walk up Mossy hill")
     assert "where the poet wrote" in found[0]
+
+
+def test_sentences_end_before_vietnamese_capitals() -> None:
+    # Đ, Ở, Ấ are capitals a character range [a-zà-ỹ] takes for small letters.
+    text = "Cách Vinh khoảng 30 km. Đền thờ An Dương Vương. Ở đây có hội. và tiếp tục."
+    assert snippet_sentences(text) == [
+        "Cách Vinh khoảng 30 km.",
+        "Đền thờ An Dương Vương.",
+        "Ở đây có hội. và tiếp tục.",
+    ]

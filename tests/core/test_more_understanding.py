@@ -113,3 +113,48 @@ async def test_a_recipe_is_out_of_scope_and_the_dish_is_offered(app: App) -> Non
     assert replies[-1].items and replies[-1].items[0].id == "sup-luon-nghe-an"
     [vi] = await say(app, "công thức nấu bánh chưng", user="v2")
     assert not vi.answered and vi.text.startswith("Mình không có công thức")
+
+
+async def test_a_word_belongs_to_one_name(app: App) -> None:
+    # "phở chua là": Phở chua, not "chùa La" (Vĩnh Nghiêm); "An Phụ thờ": no Phú Thọ.
+    [reply] = await say(app, "phở chua là món gì vậy")
+    assert reply.items[0].id == "pho-chua-lang-son"
+    [reply] = await say(app, "đền Cao An Phụ thờ ai", user="v2")
+    assert reply.answered and reply.items[0].id == "den-cao-an-phu"
+    assert "Trần Liễu" in reply.text
+
+
+async def test_a_festival_named_in_full_is_no_generic_list(app: App) -> None:
+    # "làng", "hội" and "điểm" are generic words, but "hội làng Diềm" is a name.
+    [reply] = await say(app, "hội làng Diềm bao giờ diễn ra")
+    assert reply.items[0].id == "hoi-lang-diem"
+
+
+async def test_kinds_of_place_together_and_historic_sites(app: App) -> None:
+    [reply] = await say(app, "Which lakes and caves can I visit in Thai Nguyen?")
+    tags = [set(app.pack.items[i.id].tags) for i in reply.items]
+    assert tags and all(t & {"lake", "cave"} for t in tags)
+    assert any("lake" in t for t in tags) and any("cave" in t for t in tags)
+    [relics] = await say(app, "những di tích lịch sử ở Nghệ An", user="v2")
+    assert relics.text.startswith("Di tích lịch sử ở Nghệ An (")
+    assert all(app.pack.items[i.id].kind == "place" for i in relics.items)
+
+
+async def test_there_in_a_list_request_is_the_subjects_province(app: App) -> None:
+    await say(app, "Làng Đình Bảng có gì?")
+    [reply] = await say(app, "ở đó có đền nào?")
+    assert reply.text.startswith("Đền ở Bắc Ninh (")
+    assert reply.items[0].id == "lang-dinh-bang"  # still the subject for "it" next
+    assert "Đền Đô" in reply.text
+
+
+async def test_a_story_question_gets_the_sentence_with_the_story(app: App) -> None:
+    [reply] = await say(app, "Chi Lăng đã xảy ra chuyện gì")
+    assert "981" in reply.text
+    [named] = await say(app, "vì sao gọi là đền Cuông", user="v2")
+    assert "chim công" in named.text
+
+
+async def test_today_in_the_lunar_calendar_in_chat_shorthand(app: App) -> None:
+    [reply] = await say(app, "hnay la ngay bao nhieu am lich")
+    assert "âm lịch" in reply.text and reply.items == ()

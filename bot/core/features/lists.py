@@ -6,6 +6,7 @@ A list's page button carries its key: ``l.<kind>.<province or ->.<month or 0>[.<
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from bot.calendar.format import format_range
@@ -26,7 +27,7 @@ PER_PAGE = 8
 # Kinds of place a list can be narrowed to ("những đền nào ở Nghệ An"), by content tag.
 PLACE_TAGS = (
     "temple", "pagoda", "communal-house", "craft-village", "lake", "cave", "market", "museum",
-    "beach",
+    "beach", "history",
 )  # fmt: skip
 KINDS = {"tour": "tour", "event": "event", "place": "place", "heritage": "heritage", "food": "dish"}
 
@@ -54,6 +55,10 @@ class ListFeature:
         slots = turn.parse.slots
         kind = KINDS.get(slots.list_kind or "", "place")
         province = slots.province if slots.province in pack.items else None
+        about = None
+        if province is None and slots.anaphora:  # "ở đó có đền nào": where we were talking of
+            province = self._subject_province(turn)
+            about = pack.items.get(turn.state.subject[0]) if province else None
         window = slots.window
         if window is not None and kind in ("event", "place"):
             # "this weekend", "10–20 February": the festivals in exactly that window.
@@ -63,8 +68,22 @@ class ListFeature:
         month = slots.month or 0
         if month and kind not in ("event", "tour"):
             kind = "event"  # "what is on in March": festivals
-        tag = slots.list_tag if kind == "place" and slots.list_tag in PLACE_TAGS else None
-        return [self._reply(pack, kind, province, month, 0, turn, tag)]
+        tags = [t for t in slots.list_tags if t in PLACE_TAGS] if kind == "place" else []
+        tag = "+".join(dict.fromkeys(tags)) or None  # "lakes and caves": either
+        reply = self._reply(pack, kind, province, month, 0, turn, tag)
+        if about is not None and reply.answered:
+            # Still about the subject: the next "it" is the place, not the first listed.
+            reply = dataclasses.replace(reply, items=(answers.item_ref(about), *reply.items))
+        return [reply]
+
+    def _subject_province(self, turn: Turn) -> str | None:
+        pack = self._engine.pack
+        subject = pack.items.get(turn.state.subject[0]) if turn.state.subject else None
+        if subject is None:
+            return None
+        if subject.kind == "province":
+            return subject.id
+        return subject.provinces[0] if len(subject.provinces) == 1 else None
 
     def _reply(
         self,
@@ -79,7 +98,8 @@ class ListFeature:
         lang = turn.lang
         found = _matching(pack, kind, province, month, turn.today)
         if tag is not None:
-            found = [i for i in found if tag in i.tags]
+            wanted = set(tag.split("+"))
+            found = [i for i in found if wanted & set(i.tags)]
         start = page * PER_PAGE
         chunk = found[start : start + PER_PAGE]
         if not chunk:
@@ -108,7 +128,7 @@ def _parse_key(key: str) -> tuple[str, str | None, int, str | None] | None:
     if len(parts) not in (4, 5) or parts[1] not in KINDS.values() or not parts[3].isdigit():
         return None
     tag = parts[4] if len(parts) == 5 else None
-    if tag is not None and tag not in PLACE_TAGS:
+    if tag is not None and not set(tag.split("+")) <= set(PLACE_TAGS):
         return None
     return parts[1], (None if parts[2] == "-" else parts[2]), int(parts[3]), tag
 
@@ -142,6 +162,22 @@ def _line(item: Item, today: dt.date, lang: str) -> str:
     return name
 
 
+def _tag_labels() -> dict[str, str]:
+    """Headings of lists narrowed to a kind of place (translated when called)."""
+    return {
+        "temple": _("Temples"),
+        "pagoda": _("Pagodas"),
+        "communal-house": _("Communal houses"),
+        "craft-village": _("Craft villages"),
+        "lake": _("Lakes"),
+        "cave": _("Caves"),
+        "market": _("Markets"),
+        "museum": _("Museums"),
+        "beach": _("Beaches"),
+        "history": _("Historic sites"),
+    }
+
+
 def _heading(kind: str, where: str | None, n: int, lang: str, tag: str | None = None) -> str:
     label = {
         "tour": _("Tours"),
@@ -151,17 +187,7 @@ def _heading(kind: str, where: str | None, n: int, lang: str, tag: str | None = 
         "dish": _("Dishes"),
     }[kind]
     if tag is not None:
-        label = {
-            "temple": _("Temples"),
-            "pagoda": _("Pagodas"),
-            "communal-house": _("Communal houses"),
-            "craft-village": _("Craft villages"),
-            "lake": _("Lakes"),
-            "cave": _("Caves"),
-            "market": _("Markets"),
-            "museum": _("Museums"),
-            "beach": _("Beaches"),
-        }[tag]
+        label = " & ".join(_tag_labels()[t] for t in tag.split("+"))
     if where:
         return _("{kind} in {province} ({n}):").format(kind=label, province=where, n=n)
     return _("{kind} ({n}):").format(kind=label, n=n)

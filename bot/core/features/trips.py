@@ -71,6 +71,8 @@ class TripFeature:
                 n=tour.duration_days
             )
             line = f"• {tour.name.get(lang)} ({length})"
+            if i == 0:  # the first suggestion says where it goes
+                line = f"• {tour.name.get(lang)} — {answers.tour_line(pack, tour)}"
             stops = self._stops_named(tour, wish.words)
             if stops:  # "xem làm gốm": the stop that answers it, by name
                 line += " — " + _("with {places}").format(
@@ -116,7 +118,8 @@ class TripFeature:
         names have ("gốm" → "làng gốm Thổ Hà"; not "nghề", in many)."""
         pack = self._engine.pack
         counts = self._name_words()
-        rare = {w for w in words if 0 < counts.get(w, 0) <= RARE_IN_NAMES}
+        # Two letters are too often another word ("bố" is the "Bổ" of Bổ Đà).
+        rare = {w for w in words if len(w) >= 3 and 0 < counts.get(w, 0) <= RARE_IN_NAMES}
         found: list[Place] = []
         for stop in dict.fromkeys(s for day in tour.days for s in day.stops):
             place = pack.items.get(stop)
