@@ -87,6 +87,7 @@ _OPTION_RE = re.compile(
 _ANAPHORA_RE = re.compile(
     r"\b(?:its|it(?! (?:rain|rains|raining|snow|snows|going to rain|will rain)\b)"
     r"|that place|this place|that one|this one|the place|they|them|their)\b"
+    r"|\b(?:is|was) that (?:in|near|from|far|open|free)\b"
     r"|\bthere\b(?<!\bis there)(?<!\bare there)(?<!\bwas there)(?<!\bwere there)"
     r"(?! (?:is|are|was|were|any)\b)"
     r"|\b(?:o|cho|noi|den|toi|tai|cua|gan|quanh|dia diem|le hoi|tour|cai|chua|ve|khu)"

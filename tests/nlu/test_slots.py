@@ -121,6 +121,7 @@ def test_a_number_inside_a_question_is_no_option(nlu: Understanding) -> None:
     [
         ("how far is it from Hanoi?", Aspect.DISTANCE, True, True),
         ("cách tp Thái Nguyên bao xa", Aspect.DISTANCE, False, True),  # from there, to it
+        ("which province is that in now?", Aspect.WHERE, True, False),
         ("từ Hà Nội đi Lạng Sơn bao xa", Aspect.DISTANCE, False, False),
         ("when is its festival?", Aspect.WHEN, True, True),
         ("mấy ngày?", Aspect.DURATION, False, True),
