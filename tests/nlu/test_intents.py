@@ -43,6 +43,9 @@ CASES = [
     ("dat giup toi phong khach san o mau son", Intent.BOOKING),
     ("book a hotel in Bac Ninh", Intent.BOOKING),
     ("công thức nấu phở chua Lạng Sơn", Intent.RECIPE),
+    ("how many days should we spend in Lang Son", Intent.TRIP_PLAN),
+    ("lên Lạng Sơn nên đi mấy ngày", Intent.TRIP_PLAN),
+    ("lễ hội Lim kéo dài mấy ngày", Intent.QUESTION),  # about a festival: its length
     ("how do I cook bánh mướt at home", Intent.RECIPE),
     ("xem cách làm gốm ở đâu", Intent.QUESTION),  # where to watch potters: a place
     ("tour Trúc Lâm giá bao nhiêu", Intent.PRICE),
