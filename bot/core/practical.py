@@ -20,6 +20,7 @@ from bot.core.answers import (
 from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import ShowMap
+from bot.core.snippets import sentences
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
 from bot.text.fold import fold
@@ -103,7 +104,10 @@ def directions_reply(pack: ContentPack, item: Item, lang: str) -> Reply:
             elif table is not None:
                 way = said.format(distance=table)
             else:
-                way = _province_distance(pack, place, lang) or _("No directions yet.")
+                way = _province_distance(pack, place, lang) or ""
+            if place.getting_there is None and (access := _access_sentence(place, lang)):
+                way = f"{way}\n{access}".strip()  # what the description says of the way in
+            way = way or _("No directions yet.")
             head = "" if place is item else f"{name}: "
             lines.append(f"{head}{way}\n{where_line(pack, place)}")
         if not lines:
@@ -197,3 +201,18 @@ def amenity_reply(pack: ContentPack, item: Item, key: str, lang: str) -> Reply:
             items=(item_ref(item),),
             buttons=way_buttons(pack, item),
         )
+
+
+# Words of a sentence that tells how one reaches a place on the spot (by boat, on foot).
+_ACCESS = re.compile(
+    r"\b(?:thuyền|xuồng|đò|đi bộ|leo|bậc|cáp treo|boat|walk|climb|steps|cable car|on foot)\b",
+    re.IGNORECASE,
+)
+
+
+def _access_sentence(place: Place, lang: str) -> str | None:
+    """The first sentence of the description about reaching the place, when the content
+    gives no way there: "thường đi thuyền trên hồ tới chân núi rồi leo bộ lên"."""
+    found = [s for s in sentences(place.body.get(lang)) if len(s) <= 240 and _ACCESS.search(s)]
+    # The sentence with the most such words: "by boat, then on foot" over "climb the steps".
+    return max(found, key=lambda s: len(_ACCESS.findall(s)), default=None)

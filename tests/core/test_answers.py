@@ -257,3 +257,10 @@ def test_sentences_end_before_vietnamese_capitals() -> None:
         "Đền thờ An Dương Vương.",
         "Ở đây có hội. và tiếp tục.",
     ]
+
+
+def test_directions_without_a_way_quote_how_the_description_says_to_get_in(app: App) -> None:
+    place = app.pack.items["dong-hua-ma"]
+    assert isinstance(place, Place) and place.getting_there is None
+    reply = practical.directions_reply(app.pack, place, "vi")
+    assert "leo" in reply.text and "Chưa có thông tin đường đi" not in reply.text
