@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.config import PROJECT_DIR, Settings
+from bot.core.models import Inbound, Reply
 
 # Loopback fakes must never go through a proxy.
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
@@ -36,3 +37,10 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
         yield application
     finally:
         await application.close()
+
+
+async def say(app: App, text: str | None = None, user: str = "v1", **kw: object) -> list[Reply]:
+    """One visitor message (or button press, ``payload=``) through the app's dispatcher."""
+    assert app.conversation is not None
+    msg = Inbound("test", user, user, text=text, **kw)  # type: ignore[arg-type]
+    return await app.conversation.handle(msg)

@@ -82,13 +82,7 @@ _CONTENT_CUES = {Intent.EVENTS, Intent.TOUR, Intent.FOOD}
 
 def cue_words(folded: str) -> frozenset[str]:
     """Words of the question that only carry its intent ("khi nao", "how far", "part of")."""
-    out: set[str] = set()
-    for intent, rx in _COMPILED.items():
-        if intent in _CONTENT_CUES:
-            continue
-        for match in rx.finditer(folded):
-            out.update(re.findall(r"[0-9a-z]+", match.group()))
-    return frozenset(out)
+    return intent_words(folded, set(_COMPILED) - _CONTENT_CUES)
 
 
 def intent_words(folded: str, wanted: set[Intent]) -> frozenset[str]:

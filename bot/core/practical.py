@@ -20,7 +20,7 @@ from bot.core.answers import (
 from bot.core.labels import short
 from bot.core.models import Button, Reply
 from bot.core.payloads import ShowMap
-from bot.core.snippets import sentences
+from bot.core.snippets import SNIPPET_CHARS, sentences
 from bot.i18n import gettext as _
 from bot.i18n import use_lang
 from bot.text.fold import fold
@@ -213,6 +213,8 @@ _ACCESS = re.compile(
 def _access_sentence(place: Place, lang: str) -> str | None:
     """The first sentence of the description about reaching the place, when the content
     gives no way there: "thường đi thuyền trên hồ tới chân núi rồi leo bộ lên"."""
-    found = [s for s in sentences(place.body.get(lang)) if len(s) <= 240 and _ACCESS.search(s)]
+    found = [
+        s for s in sentences(place.body.get(lang)) if len(s) <= SNIPPET_CHARS and _ACCESS.search(s)
+    ]
     # The sentence with the most such words: "by boat, then on foot" over "climb the steps".
     return max(found, key=lambda s: len(_ACCESS.findall(s)), default=None)

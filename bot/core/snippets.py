@@ -11,7 +11,7 @@ from bot.i18n import gettext as _
 from bot.search.stem import stem
 from bot.text.fold import tokens
 
-_SNIPPET = 240  # characters of a body sentence quoted in a short reply
+SNIPPET_CHARS = 240  # characters of a body sentence quoted in a short reply
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 _SENTENCE_GAP = re.compile(r"(?<=[.!?…])\s+")
 
@@ -44,7 +44,7 @@ def snippets(item: Item, words: set[str], shown: str) -> list[str]:
     missing = asked - _stems(shown)
     body = sentences(item.body.get(lang))
     if not missing:
-        return body[:1] if body and len(body[0]) <= _SNIPPET else []
+        return body[:1] if body and len(body[0]) <= SNIPPET_CHARS else []
     # "tháng mấy đi đẹp nhất", "when is it in season": the fields that say when come
     # first, so that they win over a body sentence that mentions a month in passing.
     pool: list[str] = []
@@ -58,11 +58,11 @@ def snippets(item: Item, words: set[str], shown: str) -> list[str]:
     scored: list[tuple[int, int, str]] = []
     for n, sentence in enumerate(pool):
         # A long sentence offers its clauses instead, marked as cut.
-        parts = [sentence] if len(sentence) <= _SNIPPET else _clauses(sentence)
+        parts = [sentence] if len(sentence) <= SNIPPET_CHARS else _clauses(sentence)
         for part in parts:
             found = _stems(part)
             score = 2 * len(missing & found) + len(asked & found)
-            if score and len(part) <= _SNIPPET:
+            if score and len(part) <= SNIPPET_CHARS:
                 scored.append((-score, n, part))
     return [part for _score, _n, part in sorted(scored)]
 
@@ -118,8 +118,8 @@ def story_sentence(item: Item, folded_question: str, shown: str) -> str | None:
             continue
         for sentence in sentences(item.body.get(current_lang())):
             if _STORY_SENTENCE[kind].search(sentence) and sentence not in shown:
-                parts = [sentence] if len(sentence) <= _SNIPPET else _clauses(sentence)
+                parts = [sentence] if len(sentence) <= SNIPPET_CHARS else _clauses(sentence)
                 hit = next((p for p in parts if _STORY_SENTENCE[kind].search(p)), None)
-                if hit is not None and len(hit) <= _SNIPPET:
+                if hit is not None and len(hit) <= SNIPPET_CHARS:
                     return hit
     return None

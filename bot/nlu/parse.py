@@ -63,7 +63,6 @@ class Slots:
     from_hanoi: bool = False
     interests: tuple[str, ...] = ()
     list_kind: str | None = None
-    list_tag: str | None = None
     list_tags: tuple[str, ...] = ()  # every kind of place named ("lakes and caves")
     month: int | None = None
     year: int | None = None

@@ -263,7 +263,6 @@ def extract(text: str, norm: Normalized, intent: Intent, today: dt.date) -> Slot
     days, nights = trip_length(plain, planning=intent is Intent.TRIP_PLAN)
     interests = tuple(k for k, rx in _INTEREST_RES.items() if rx.search(masked))
     list_kind = next((k for k, rx in _KIND_RES.items() if rx.search(masked)), None)
-    list_tag = next((k for k, rx in _TAG_RES.items() if rx.search(masked)), None)
     list_tags = tuple(k for k, rx in _TAG_RES.items() if rx.search(masked))
     if _RELICS_RE.search(masked):  # "di tích (lịch sử)": the historic places themselves
         list_kind, list_tags = "place", (*list_tags, "history")
@@ -284,7 +283,6 @@ def extract(text: str, norm: Normalized, intent: Intent, today: dt.date) -> Slot
         from_hanoi=bool(_HANOI_RE.search(plain)),
         interests=interests,
         list_kind=list_kind,
-        list_tag=list_tag,
         list_tags=list_tags,
         month=month,
         year=year,

@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import App, build_app
-from bot.core.models import Inbound, Reply
+from bot.core.models import Reply
 from bot.text.fold import fold
-from tests.conftest import TODAY, make_settings
-
-
-async def say(app: App, text: str | None = None, user: str = "v1", **kw: object) -> list[Reply]:
-    assert app.conversation is not None
-    msg = Inbound("test", user, user, text=text, **kw)  # type: ignore[arg-type]
-    return await app.conversation.handle(msg)
+from tests.conftest import TODAY, make_settings, say
 
 
 def joined(replies: list[Reply]) -> str:

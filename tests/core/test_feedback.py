@@ -12,12 +12,12 @@ from bot.core.models import Inbound, Reply
 from bot.core.payloads import AskHuman, Forget, Helpful, NoComment
 from bot.store.users import User
 from tests.conftest import TODAY
+from tests.conftest import say as visitor_says
 
 
 async def say(app: App, text: str | None = None, user: str = "v1", **kw: object) -> list[Reply]:
-    assert app.conversation is not None
-    msg = Inbound("test", user, user, text=text, language_hint="en", **kw)  # type: ignore[arg-type]
-    return await app.conversation.handle(msg)
+    """As an English-speaking visitor."""
+    return await visitor_says(app, text, user, language_hint="en", **kw)
 
 
 def votes_offered(replies: list[Reply]) -> list[Helpful]:

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.content.schema import Place
-from bot.core.models import Inbound, Reply
+from bot.core.models import Reply
 from bot.core.payloads import Page
-
-
-async def say(app: App, text: str | None = None, user: str = "v1", **kw: object) -> list[Reply]:
-    msg = Inbound("console", user, user, text=text, **kw)  # type: ignore[arg-type]
-    return await app.conversation.handle(msg)
+from tests.conftest import say
 
 
 def page_keys(reply: Reply) -> list[Page]:

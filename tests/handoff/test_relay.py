@@ -13,7 +13,7 @@ from bot.handoff.relay import Budget
 from bot.store.db import connect
 from tests.channels.test_zalo_oa import FAST as OA_FAST
 from tests.channels.test_zalo_oa import oa_settings
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import Call, FakeTelegram
 from tests.fakes.zalo_oa_api import FakeZaloOa
 from tests.handoff.conftest import (
     STAFF,
@@ -65,22 +65,31 @@ async def test_an_outage_delays_messages_but_keeps_them_in_order(
             fake.push_message(visitor, word)
         fake.push_message(STAFF, "first", chat_id=STAFF_CHAT, thread_id=thread)
         fake.push_message(STAFF, "second", chat_id=STAFF_CHAT, thread_id=thread)
-        relayed = await fake.wait_for(
-            "sendMessage",
-            lambda c: c.status == 200 and c.chat_id == STAFF_CHAT and "👤" in text(c),
-            count=3,
-            timeout=15,
-        )
+        relayed = await delivered(fake, STAFF_CHAT, "👤", count=3, within=15)
         assert [text(c) for c in relayed] == ["👤 one", "👤 two", "👤 three"]
-        replies = await fake.wait_for(
-            "sendMessage",
-            lambda c: c.status == 200 and c.chat_id == visitor and "Tourism office" in text(c),
-            count=2,
-            timeout=15,
-        )
+        replies = await delivered(fake, visitor, "Tourism office", count=2, within=15)
         assert [text(c) for c in replies] == ["Tourism office: first", "Tourism office: second"]
         failed = [c for c in fake.calls_of("sendMessage") if c.status == 502]
         assert failed  # the outage did hit the relay
+
+
+async def delivered(
+    fake: FakeTelegram,
+    chat: int,
+    marker: str,
+    count: int,
+    within: float,
+    thread: int | None = None,
+) -> list[Call]:
+    """The first ``count`` messages the Bot API accepted (200) for ``chat`` with ``marker``
+    in their text (and in ``thread``, when given)."""
+
+    def accepted(c: Call) -> bool:
+        if thread is not None:
+            return c.status == 200 and in_chat(chat, marker, thread)(c)
+        return c.status == 200 and c.chat_id == chat and marker in text(c)
+
+    return await fake.wait_for("sendMessage", accepted, count=count, timeout=within)
 
 
 def test_the_staff_chat_budget_allows_a_burst_then_20_a_minute() -> None:
@@ -102,12 +111,7 @@ async def test_flood_control_in_the_staff_chat_pauses_then_delivers_in_order(
         fake.fail("sendMessage", 429, chat_id=STAFF_CHAT, retry_after=1)
         for word in ("alpha", "beta"):
             fake.push_message(visitor, word)
-        relayed = await fake.wait_for(
-            "sendMessage",
-            lambda c: c.status == 200 and in_chat(STAFF_CHAT, "👤", thread)(c),
-            count=2,
-            timeout=10,
-        )
+        relayed = await delivered(fake, STAFF_CHAT, "👤", count=2, within=10, thread=thread)
         assert [text(c) for c in relayed] == ["👤 alpha", "👤 beta"]
         refused = [c for c in fake.calls_of("sendMessage") if c.status == 429]
         assert len(refused) == 1  # one refusal, then the relay waited instead of hammering
